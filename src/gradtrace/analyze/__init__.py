@@ -1,0 +1,1 @@
+"""Turn what was recorded into findings."""

@@ -1,0 +1,172 @@
+"""One dataflow picture for eager and traced code.
+
+Keys name tensors: an eager tensor's `_id` (an int), or ("g", id(tensor)) for
+a tensor of a traced graph. Variables are named by the key of their eager
+resource handle: captured handles inside a FuncGraph resolve to it.
+"""
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from gradtrace import frames
+from gradtrace.record.events import ASSIGN_OPS, DT_RESOURCE, OpNode
+
+# Ops whose outputs carry no information about their inputs' values.
+METADATA_OPS = frozenset({
+    "Shape", "ShapeN", "Size", "Rank", "ZerosLike", "OnesLike", "BroadcastGradientArgs",
+    "VariableShape", "TensorListLength", "NoOp",
+})
+
+
+class EagerFlow:
+    """The eager op log kept by the recorder."""
+
+    def __init__(self, producers) -> None:
+        self._producers = producers
+
+    def producer(self, key) -> OpNode | None:
+        return self._producers.get(key)
+
+
+class GraphFlow:
+    """A traced FuncGraph, walked through `op.inputs`, and the eager log beyond it."""
+
+    def __init__(self, recorder) -> None:
+        self._recorder = recorder
+        self._tensors: dict[Any, Any] = {}
+        self._nodes: dict[Any, OpNode] = {}
+        self._captures: dict[int, Any] = {}
+        self._graphs_seen: set[int] = set()
+
+    def key(self, tensor) -> Any:
+        if hasattr(tensor, "graph") and not _is_eager(tensor):
+            key = ("g", id(tensor))
+            self._tensors[key] = tensor
+            self._learn_captures(tensor.graph)
+            return key
+        return tensor._id
+
+    def _learn_captures(self, graph) -> None:
+        if id(graph) in self._graphs_seen:
+            return
+        self._graphs_seen.add(id(graph))
+        for external, internal in getattr(graph, "captures", ()):
+            self._captures[id(internal)] = external
+
+    def producer(self, key) -> OpNode | None:
+        tensor = self._tensors.get(key) if isinstance(key, tuple) else None
+        if tensor is None:
+            return self._recorder.producers.get(key)
+        op = tensor.op
+        node = self._nodes.get(id(op))
+        if node is None:
+            node = self._nodes[id(op)] = self._node_for(op)
+        return node
+
+    def _node_for(self, op) -> OpNode:
+        if op.type == "Placeholder" and id(op.outputs[0]) in self._captures:
+            external = self._captures[id(op.outputs[0])]
+            # A captured outer value: continue the walk outside the graph.
+            return OpNode("Capture", (self.key(external),), (self.key(op.outputs[0]),),
+                          (op.outputs[0].dtype,), None, None)
+        inputs, handles = [], []
+        for tensor in op.inputs:
+            if tensor.dtype == _resource():
+                handle = self._resolve_handle(tensor)
+                handles.append(handle)
+                inputs.append(handle)
+            else:
+                inputs.append(self.key(tensor))
+        if op.type in ("ReadVariableOp", "ResourceGather", "ResourceGatherNd"):
+            inputs += [self.key(t) for c in op.control_inputs if c.type in ASSIGN_OPS
+                       for t in c.inputs[1:2]]
+        outputs = tuple(self.key(t) for t in op.outputs)
+        recording = self._recorder.graph_recording.get(op)
+        return OpNode(op.type, tuple(inputs), outputs, tuple(t.dtype for t in op.outputs),
+                      lambda: frames.location_from_stack(op.traceback), recording,
+                      tuple(handles), graph_op=op)
+
+    def _resolve_handle(self, tensor):
+        """The eager handle id behind a (possibly captured) resource tensor."""
+        for _ in range(16):
+            if _is_eager(tensor):
+                return tensor._id
+            self._learn_captures(tensor.graph)
+            external = self._captures.get(id(tensor))
+            if external is None:
+                break
+            tensor = external
+        return self.key(tensor)
+
+
+def _is_eager(tensor) -> bool:
+    return type(tensor).__name__ == "EagerTensor"
+
+
+def _resource():
+    from tensorflow.python.framework import dtypes
+
+    return dtypes.resource
+
+
+@dataclass
+class Ancestry:
+    """Everything the targets depend on, and one route from each tensor toward them."""
+
+    targets: tuple
+    toward: dict = field(default_factory=dict)  # key -> (consumer node, consumer output key)
+    reads: dict = field(default_factory=dict)  # handle key -> [read nodes]
+    orphans: list = field(default_factory=list)  # tensors with no known producer
+    nodes: list = field(default_factory=list)
+
+    def path_from(self, node: OpNode) -> list[OpNode]:
+        """The ops from `node` to the target along the recorded route."""
+        path = [node]
+        key = next((k for k in node.outputs if k in self.toward or k in self.targets), None)
+        seen = set()
+        while key is not None and key not in self.targets and key not in seen:
+            seen.add(key)
+            consumer, key = self.toward[key]
+            path.append(consumer)
+        return path
+
+    def reads_of(self, handle_keys: Iterable) -> list[OpNode]:
+        found = []
+        for key in handle_keys:
+            found.extend(self.reads.get(key, ()))
+        return found
+
+
+def ancestry(flow, targets: Iterable, limit: int = 500_000) -> Ancestry:
+    targets = tuple(targets)
+    result = Ancestry(targets)
+    queue = deque(targets)
+    seen = set(targets)
+    visited_nodes: set[int] = set()
+    while queue and len(seen) < limit:
+        key = queue.popleft()
+        node = flow.producer(key)
+        if node is None:
+            result.orphans.append(key)
+            continue
+        if node.op_type in METADATA_OPS:
+            continue
+        if id(node) not in visited_nodes:
+            visited_nodes.add(id(node))
+            result.nodes.append(node)
+        for handle in node.handles:
+            reads = result.reads.setdefault(handle, [])
+            if node not in reads:
+                reads.append(node)
+        for inp in node.inputs:
+            if inp in seen or inp in node.handles:
+                continue
+            seen.add(inp)
+            result.toward[inp] = (node, key)
+            queue.append(inp)
+    return result
+
+
+__all__ = ["Ancestry", "EagerFlow", "GraphFlow", "METADATA_OPS", "ancestry", "DT_RESOURCE"]

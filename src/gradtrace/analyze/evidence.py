@@ -1,0 +1,97 @@
+"""Which op on a path lets no gradient through, and the path as evidence."""
+from __future__ import annotations
+
+from gradtrace.findings import PathStep
+from gradtrace.record.events import ASSIGN_OPS, OpNode, READ_OPS
+
+# Float-valued ops whose registered gradient is None (flat almost everywhere).
+_NONE_GRADIENT_OPS = frozenset({
+    "Round", "Floor", "Ceil", "Rint", "FloorDiv", "Multinomial", "RandomCategorical",
+    "StatelessMultinomial", "StatelessRandomCategorical",
+})
+_STOP_OPS = frozenset({"StopGradient", "PreventGradient"})
+_PY_FUNC_OPS = frozenset({"PyFunc", "PyFuncStateless"})
+
+
+def first_blocker(path: list[OpNode]) -> tuple[OpNode | None, str]:
+    """The first op, from the variable's side, through which no gradient flows."""
+    for node in path:
+        cause = _blocks(node)
+        if cause:
+            return node, cause
+    return None, ""
+
+
+def _blocks(node: OpNode) -> str:
+    op = node.op_type
+    if node.recording is False:
+        return "outside_tape"
+    if op in _STOP_OPS:
+        return "stop_gradient"
+    if op in _PY_FUNC_OPS:
+        return "numpy_function"
+    if op in ASSIGN_OPS:
+        return "variable_assign"
+    if op in READ_OPS or op == "Capture":
+        return ""
+    dtypes = [d for d in node.out_dtypes if d is not None]
+    discrete = bool(dtypes) and not any(_differentiable(d) for d in dtypes)
+    if op == "Cast" and discrete:
+        return "integer_cast"
+    if discrete or op in _NONE_GRADIENT_OPS or _registered_without_gradient(op):
+        return "nondifferentiable_op"
+    return ""
+
+
+def _differentiable(dtype) -> bool:
+    return bool(getattr(dtype, "is_floating", False) or getattr(dtype, "is_complex", False)
+                or getattr(dtype, "name", "") == "resource" or getattr(dtype, "name", "") == "variant")
+
+
+def _registered_without_gradient(op_type: str) -> bool:
+    """True for a TensorFlow op registered as not differentiable."""
+    from tensorflow.python.framework import op_def_registry, ops
+
+    if op_def_registry.get(op_type) is None:
+        return False  # a function call or an unknown op: no claim
+    try:
+        return ops._gradient_registry.lookup(op_type) is None
+    except LookupError:
+        return True
+
+
+def evidence_path(path: list[OpNode], blocker: OpNode | None, variable: str,
+                  limit: int = 8) -> list[PathStep]:
+    """A short path: the read, a few ops, the break, then the loss."""
+    steps: list[PathStep] = []
+    for node in path:
+        note = ""
+        if node is path[0]:
+            note = f"reads {variable}" if node.op_type in READ_OPS else f"uses {variable}"
+        if node is blocker:
+            note = "no gradient flows past this op"
+        step = PathStep(node.op_type, node.location, note)
+        if steps and not note and not steps[-1].note.startswith("no") and \
+                (steps[-1].op, steps[-1].location) == (step.op, step.location):
+            continue
+        steps.append(step)
+    return _shorten(steps, limit)
+
+
+def _shorten(steps: list[PathStep], limit: int) -> list[PathStep]:
+    if len(steps) <= limit:
+        return steps
+    keep = {0, len(steps) - 1, len(steps) - 2}
+    keep |= {i for i, s in enumerate(steps) if s.note}
+    for i, s in enumerate(steps):
+        if s.note.startswith("no gradient"):
+            keep |= {i - 1, i + 1}
+    kept, skipped = [], False
+    for i, step in enumerate(steps):
+        if i in keep:
+            kept.append(step)
+            skipped = False
+        elif not skipped:
+            kept.append(PathStep("...", None, ""))
+            skipped = True
+    return kept

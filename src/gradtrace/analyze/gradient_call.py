@@ -1,0 +1,395 @@
+"""Explain one `tape.gradient` call: which sources got nothing, and why.
+
+Every finding rests on what was recorded: the path of ops from a variable's
+read to the loss and the first op on it that lets no gradient through; the
+variables the loss really reads; conversions to NumPy and `predict` calls
+made while the tape recorded; the Nones a custom gradient returned.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from gradtrace import frames
+from gradtrace.analyze.dataflow import Ancestry, GraphFlow, ancestry
+from gradtrace.analyze.evidence import evidence_path, first_blocker
+from gradtrace.findings import Finding, Location
+from gradtrace.record.events import READ_OPS, TapeInfo, VariableInfo
+
+
+@dataclass
+class Source:
+    name: str
+    key: Any
+    is_variable: bool
+    dtype: Any
+    info: VariableInfo | None = None
+
+
+@dataclass
+class GradientCall:
+    recorder: Any
+    tape: Any
+    tape_info: TapeInfo
+    flow: GraphFlow
+    compiled: bool
+    target_keys: tuple
+    target_type: str
+    sources: list[Source]
+    results: list | None
+    exc: BaseException | None
+    location: Location | None
+    custom_nones: list = field(default_factory=list)
+    watched_handles: frozenset = frozenset()
+    _ancestry: Ancestry | None = None
+
+    @classmethod
+    def build(cls, recorder, tape, info, target, sources, result, call_frame, exc, custom_nones):
+        tf = recorder.tf
+        flow = GraphFlow(recorder)
+        flat_targets = tf.nest.flatten(target)
+        target_keys = tuple(flow.key(t) for t in flat_targets if _is_tensor(tf, t))
+        target_type = type(flat_targets[0]).__name__ if flat_targets else "None"
+        flat_sources = tf.nest.flatten(sources)
+        names = _local_names(call_frame)
+        built = [_source(recorder, flow, s, names) for s in flat_sources]
+        results = None
+        if result is not None:
+            results = tf.nest.flatten(result)
+            if len(results) != len(built):
+                results = None
+        watched = frozenset()
+        try:
+            watched = frozenset(_handle_key(v) for v in tape.watched_variables())
+        except Exception:  # noqa: BLE001  (a tape already released)
+            pass
+        return cls(recorder, tape, info, flow, tf.inside_function(), target_keys, target_type,
+                   built, results, exc, frames.user_location(call_frame), custom_nones, watched)
+
+    @property
+    def ancestry(self) -> Ancestry:
+        if self._ancestry is None:
+            self._ancestry = ancestry(self.flow, self.target_keys)
+        return self._ancestry
+
+    def finding(self, cause: str, sources, location, message: str, path=(), **kw) -> Finding:
+        return Finding(cause=cause, message=message, variables=[s.name for s in sources],
+                       location=location or self.location, path=list(path), **kw)
+
+
+def _is_tensor(tf, value) -> bool:
+    return tf.is_tensor(value) and not hasattr(value, "assign")
+
+
+def _handle_key(variable):
+    handle = getattr(variable, "handle", None)
+    return getattr(handle, "_id", None)
+
+
+def _source(recorder, flow, value, names) -> Source:
+    if hasattr(value, "assign") and hasattr(value, "handle"):
+        info = recorder.variable_info(value)
+        handle = value.handle
+        key = flow.key(handle) if not hasattr(handle, "_id") else handle._id
+        return Source(info.name if info else str(value), key, True, value.dtype, info)
+    key = flow.key(value) if hasattr(value, "dtype") else id(value)
+    name = names.get(id(value)) or getattr(value, "name", None) or type(value).__name__
+    return Source(name, key, False, getattr(value, "dtype", None))
+
+
+def _local_names(frame) -> dict[int, str]:
+    """Names the user gave to values in the calling frame, to name plain tensors."""
+    if frame is None:
+        return {}
+    return {id(value): name for name, value in frame.f_locals.items() if not name.startswith("_")}
+
+
+# --------------------------------------------------------------------- diagnose
+def diagnose(call: GradientCall) -> list[Finding]:
+    if call.exc is not None:
+        return _diagnose_exception(call)
+    if call.results is None:
+        return []
+    findings = _untracked(call) if call.target_keys else []
+    missing = [s for s, r in zip(call.sources, call.results) if r is None]
+    if missing:
+        findings += _explain_missing(call, missing)
+    elif call.results and not call.compiled and call.target_keys:
+        findings += _value_findings(call)
+    return findings
+
+
+def _explain_missing(call: GradientCall, missing: list[Source]) -> list[Finding]:
+    got = [s for s, r in zip(call.sources, call.results) if r is not None]
+    if not call.target_keys:
+        return [_numpy_target(call, missing)]
+    if call.custom_nones:
+        return [_custom_gradient_none(call, missing)]
+    findings: list[Finding] = []
+    remaining = []
+    for source in missing:
+        if not source.is_variable:
+            findings.append(_tensor_source(call, source))
+        elif call.tape_info.watch_accessed_variables is False and source.key not in call.watched_handles:
+            findings.append(call.finding(
+                "unwatched_tensor", [source], call.tape_info.opened_at,
+                f"The tape was opened with watch_accessed_variables=False and `{source.name}` "
+                "was never passed to tape.watch().", severity="error"))
+        elif source.info is not None and not _is_float(source.dtype):
+            findings.append(call.finding(
+                "integer_variable", [source], source.info.created_at,
+                f"`{source.name}` is a {source.info.dtype} variable: gradients exist only for "
+                "floating-point variables."))
+        else:
+            remaining.append(source)
+    if remaining:
+        wrong = _wrong_sources(call, remaining, got)
+        findings += wrong if wrong else _classify_each(call, remaining, got)
+    return findings
+
+
+def _classify_each(call: GradientCall, sources: list[Source], got: list[Source]) -> list[Finding]:
+    grouped: dict[tuple, Finding] = {}
+    for source in sources:
+        finding = _classify(call, source, got)
+        key = (finding.cause, finding.location)
+        if key in grouped:
+            grouped[key].variables.append(source.name)
+        else:
+            grouped[key] = finding
+    return list(grouped.values())
+
+
+def _classify(call: GradientCall, source: Source, got: list[Source]) -> Finding:
+    anc = call.ancestry
+    reads = anc.reads.get(source.key, [])
+    if reads:
+        path = anc.path_from(reads[0])
+        blocker, cause = first_blocker(path)
+        if blocker is not None:
+            return call.finding(cause, [source], blocker.location,
+                                _blocker_message(cause, blocker, source),
+                                evidence_path(path, blocker, source.name))
+        return call.finding("disconnected", [source], reads[0].location,
+                            f"`{source.name}` is read on the way to the loss, but no recorded "
+                            "operation explains why its gradient is missing.",
+                            evidence_path(path, None, source.name))
+    return (_predict_evidence(call, source)
+            or _conversion_evidence(call, source)
+            or _unused(call, source, got)
+            or call.finding("disconnected", [source], call.location,
+                            f"`{source.name}` is not read anywhere on the way to the loss."))
+
+
+def _blocker_message(cause: str, blocker, source: Source) -> str:
+    op = blocker.op_type
+    if cause == "outside_tape":
+        return (f"`{source.name}` was read by {op} while no tape was recording, so the tape "
+                "has no record of how the loss depends on it.")
+    if cause == "integer_cast":
+        dtype = getattr(blocker.out_dtypes[0], "name", blocker.out_dtypes[0])
+        return f"The values are cast to {dtype} here; no gradient flows through an integer cast."
+    if cause == "stop_gradient":
+        return "tf.stop_gradient on the values computed from the variables blocks every gradient."
+    if cause == "numpy_function":
+        return "The values go through tf.numpy_function, which has no gradient."
+    if cause == "variable_assign":
+        return ("The values are assigned to a variable and read back; the assignment is not "
+                "differentiable.")
+    return f"{op} has no gradient, and every path from the variables to the loss goes through it."
+
+
+def _wrong_sources(call: GradientCall, missing: list[Source], got: list[Source]) -> list[Finding]:
+    """None of the requested variables feeds the loss, while others do, under this tape."""
+    if got:
+        return []
+    anc = call.ancestry
+    requested = {s.key for s in call.sources}
+    if any(key in anc.reads for key in requested):
+        return []
+    used = [key for key, reads in anc.reads.items()
+            if any(r.recording is not False and r.op_type in READ_OPS for r in reads)
+            and _trainable(call, key)]
+    if not used:
+        return []
+    used_names = sorted({_name_of(call, key) for key in used})
+    shown = ", ".join(used_names[:4]) + (" ..." if len(used_names) > 4 else "")
+    return [call.finding(
+        "wrong_sources", missing, call.location,
+        f"The loss depends on {shown}, but the gradient was asked for other variables, none "
+        "of which takes part in the loss.")]
+
+
+def _trainable(call: GradientCall, key) -> bool:
+    info = call.recorder.variables.get(key)
+    return info is None or info.trainable
+
+
+def _name_of(call: GradientCall, key) -> str:
+    info = call.recorder.variables.get(key)
+    return info.name if info else f"variable #{key}"
+
+
+def _predict_evidence(call: GradientCall, source: Source) -> Finding | None:
+    for predict in call.tape_info.predicts:
+        if source.key in predict.handles:
+            return call.finding(
+                "predict_in_tape", [source], predict.location,
+                f"{predict.model_name}.predict() ran inside the tape and returned NumPy values: "
+                f"the tape cannot connect them to `{source.name}`.")
+    return None
+
+
+def _conversion_evidence(call: GradientCall, source: Source) -> Finding | None:
+    for conversion in reversed(call.tape_info.conversions):
+        steps = _conversion_path(call, conversion, source)
+        if steps:
+            return call.finding(
+                "numpy_conversion", [source], conversion.location,
+                f"A tensor computed from `{source.name}` was converted with {conversion.how} "
+                "while the tape recorded; what the loss uses afterwards is a new constant "
+                "with no link to the variables.", steps)
+    return None
+
+
+def _conversion_path(call: GradientCall, conversion, source: Source) -> list:
+    """The path from the variable's read to the conversion, or [] if it does not lead there."""
+    from gradtrace.findings import PathStep
+
+    converted = ancestry(call.flow, [conversion.key])
+    reads = converted.reads.get(source.key)
+    if not reads:
+        return []
+    path = converted.path_from(reads[0])
+    return evidence_path(path, None, source.name) + [
+        PathStep(f".{conversion.how}()" if conversion.how == "numpy" else conversion.how,
+                 conversion.location, "left TensorFlow")]
+
+
+def _unused(call: GradientCall, source: Source, got: list[Source]) -> Finding | None:
+    if not got:
+        return None
+    where = _last_read_location(call, source.key)
+    return call.finding(
+        "unused_variable", [source], where,
+        f"`{source.name}` is computed but never reaches the loss; the other variables train.")
+
+
+def _last_read_location(call: GradientCall, handle) -> Location | None:
+    start = call.tape_info.start_key
+    for key, node in reversed(call.recorder.producers.items()):
+        if isinstance(key, int) and key <= start:
+            break
+        if handle in node.handles and node.location is not None:
+            return node.location
+    return None
+
+
+def _tensor_source(call: GradientCall, source: Source) -> Finding:
+    watched = call.tape_info.watched_keys
+    if source.key in watched or source.key in call.ancestry.toward:
+        return _classify(call, source, [])
+    return call.finding(
+        "unwatched_tensor", [source], call.tape_info.opened_at,
+        f"`{source.name}` is a plain tensor, not a variable, and the tape opened here never "
+        f"watched it: add `tape.watch({source.name})` inside the tape.")
+
+
+def _custom_gradient_none(call: GradientCall, missing: list[Source]) -> Finding:
+    event = call.custom_nones[0]
+    return call.finding(
+        "custom_gradient_none", missing, event.location,
+        f"The backward function of @tf.custom_gradient `{event.function}` returned None, so "
+        "nothing flows back to the variables before it.")
+
+
+def _numpy_target(call: GradientCall, missing: list[Source]) -> Finding:
+    for conversion in reversed(call.tape_info.conversions):
+        steps = next((p for s in missing if (p := _conversion_path(call, conversion, s))), [])
+        if not steps and len(call.tape_info.conversions) > 1:
+            continue
+        return call.finding(
+            "numpy_conversion", missing, conversion.location,
+            f"The loss passed to tape.gradient is a {call.target_type}, not a tensor: the "
+            f"values left TensorFlow through {conversion.how} here.", steps)
+    return call.finding(
+        "numpy_conversion", missing, call.location,
+        f"The loss passed to tape.gradient is a {call.target_type}, not a tensor.")
+
+
+def _untracked(call: GradientCall) -> list[Finding]:
+    """Variables the loss reads that Keras does not know about, so no one asks for them."""
+    requested = {s.key for s in call.sources}
+    anc = call.ancestry
+    findings = []
+    for key, reads in anc.reads.items():
+        info = call.recorder.variables.get(key)
+        if key in requested or info is None or not info.trainable or not info.raw_in_user_code:
+            continue
+        if not any(r.recording is not False for r in reads):
+            continue
+        created_in_step = isinstance(key, int) and key > call.tape_info.start_key
+        if not (info.owner_is_keras3_layer or created_in_step):
+            continue
+        where = f"in {info.owner}" if info.owner else "inside the training step"
+        findings.append(Finding(
+            cause="untracked_variable", variables=[info.name], location=info.created_at,
+            message=f"`{info.name}` is a raw tf.Variable created {where}: the loss uses it, "
+            "but it is not among the trainable variables, so it never gets a gradient.",
+        ))
+    return findings
+
+
+def _value_findings(call: GradientCall) -> list[Finding]:
+    import numpy as np
+
+    values = []
+    for source, result in zip(call.sources, call.results):
+        array = getattr(result, "values", result)
+        values.append((source, np.asarray(array.numpy() if hasattr(array, "numpy") else array)))
+    if not values:
+        return []
+    nonfinite = [s for s, v in values if v.dtype.kind in "fc" and not np.all(np.isfinite(v))]
+    if nonfinite:
+        return [call.finding("nonfinite_gradient", nonfinite, _target_location(call),
+                             "Some gradients contain NaN or Inf.")]
+    if all(not np.any(v) for _, v in values):
+        return [call.finding(
+            "zero_gradient", [s for s, _ in values], _target_location(call),
+            "Every gradient exists but is exactly zero: the loss does not change with any of "
+            "the variables, so training cannot make progress.")]
+    return []
+
+
+def _target_location(call: GradientCall) -> Location | None:
+    node = call.flow.producer(call.target_keys[0]) if call.target_keys else None
+    return (node.location if node else None) or call.location
+
+
+_NO_GRADIENT = re.compile(r"No gradient defined for operation\s*'([^']+)'\s*\(op type: (\w+)\)")
+
+
+def _diagnose_exception(call: GradientCall) -> list[Finding]:
+    exc = call.exc
+    text = str(exc)
+    if isinstance(exc, AttributeError) and "_id" in text and not call.target_keys:
+        return [_numpy_target(call, [s for s in call.sources])]
+    match = _NO_GRADIENT.search(text)
+    if isinstance(exc, LookupError) and match:
+        op_type = match.group(2)
+        node = next((n for n in call.ancestry.nodes if n.op_type == op_type), None)
+        return [call.finding(
+            "nondifferentiable_op", call.sources, node.location if node else call.location,
+            f"{op_type} has no gradient defined, and the loss depends on it.")]
+    return []
+
+
+def _is_float(dtype) -> bool:
+    from tensorflow.python.framework import dtypes
+
+    try:
+        dtype = dtypes.as_dtype(dtype)
+    except TypeError:
+        return True  # unknown: make no claim
+    return dtype.is_floating or dtype.is_complex

@@ -1,0 +1,264 @@
+"""The cause catalogue: every way gradients go missing, in one place.
+
+Each cause carries its stable slug (used in JSON, lint rules and the shared
+cases), a title, the default severity, what happened, why it breaks
+gradients, an example, and the fix. Detection lives in `gradtrace.analyze`,
+rendering in `gradtrace.render`; both read their words from here.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Cause:
+    slug: str
+    title: str
+    severity: str  # "error" | "warning"
+    what: str
+    why: str
+    fix: str
+    example: str = ""
+    use_instead: str = ""
+
+
+_CAUSES = [
+    Cause(
+        slug="numpy_conversion",
+        title="Values left TensorFlow through NumPy or Python",
+        severity="error",
+        what="A tensor that depends on the trainable variables was turned into a NumPy "
+        "array or a Python number (`.numpy()`, `np.*` on a tensor, `float()`), or the loss "
+        "itself is a NumPy/Python number.",
+        why="The tape only sees TensorFlow operations. Whatever is computed from the NumPy "
+        "copy is a new constant with no history, so nothing links the loss back to the "
+        "variables. Inside `tf.function` or `model.fit` the same mistake fails earlier with "
+        "\"Cannot convert a symbolic tf.Tensor to a NumPy array\".",
+        fix="Keep the computation in TensorFlow: use `tf.*` / `keras.ops.*` functions on the "
+        "tensor instead of `.numpy()` and `np.*`.",
+        example="loss = np.mean((pred.numpy() - y) ** 2)",
+        use_instead="loss = tf.reduce_mean(tf.square(pred - y))",
+    ),
+    Cause(
+        slug="predict_in_tape",
+        title="model.predict() inside the tape",
+        severity="error",
+        what="`model.predict()` or `predict_on_batch()` was called inside the tape.",
+        why="`predict` runs its own loop and returns NumPy arrays: the tape cannot follow "
+        "the values back to the model's variables.",
+        fix="Call the model directly inside the tape: `model(x, training=True)`.",
+        example="fake = generator.predict(noise)",
+        use_instead="fake = generator(noise, training=True)",
+    ),
+    Cause(
+        slug="nondifferentiable_op",
+        title="An operation without a gradient sits on the path to the loss",
+        severity="error",
+        what="Every path from the variables to the loss goes through an operation that has "
+        "no gradient: argmax/argmin, round, floor, ceil, a comparison, top-k indices, "
+        "sampling, a one-hot of indices, or a boolean mask built from the values.",
+        why="Such operations are flat or discrete: their derivative is zero or undefined "
+        "almost everywhere, so TensorFlow returns no gradient through them.",
+        fix="Use a differentiable surrogate: the probabilities or logits instead of argmax "
+        "(e.g. a cross-entropy loss), a straight-through estimator for rounding "
+        "(`x + tf.stop_gradient(tf.round(x) - x)`), log-probabilities for sampled actions.",
+        example="predicted = tf.argmax(probs, axis=-1)\nloss = 1.0 - accuracy(predicted, labels)",
+        use_instead="loss = keras.losses.sparse_categorical_crossentropy(labels, probs)",
+    ),
+    Cause(
+        slug="integer_cast",
+        title="A cast to an integer or boolean type cuts the chain",
+        severity="error",
+        what="A tensor that depends on the variables was cast to an integer or boolean dtype.",
+        why="Gradients exist only for floating-point values: the cast ends the chain even if "
+        "the values are cast back to float afterwards.",
+        fix="Keep the values in a floating-point dtype; if you need rounding, use a "
+        "straight-through estimator (`x + tf.stop_gradient(tf.round(x) - x)`).",
+        example="bucket = tf.cast(score, tf.int32)",
+        use_instead="bucket = score + tf.stop_gradient(tf.round(score) - score)",
+    ),
+    Cause(
+        slug="stop_gradient",
+        title="tf.stop_gradient on the path to the loss",
+        severity="error",
+        what="`tf.stop_gradient` (or `keras.ops.stop_gradient`) wraps a value on every path "
+        "from the variables to the loss.",
+        why="`stop_gradient` is an identity whose gradient is defined as nothing: it is meant "
+        "for targets (a DQN target, a teacher's output), not for the prediction.",
+        fix="Remove `stop_gradient` from the prediction; apply it to the target instead.",
+        example="pred = tf.stop_gradient(model(x))",
+        use_instead="pred = model(x)\ntarget = tf.stop_gradient(target)",
+    ),
+    Cause(
+        slug="numpy_function",
+        title="tf.numpy_function has no gradient",
+        severity="error",
+        what="The values pass through `tf.numpy_function` (or the old `tf.py_func`).",
+        why="TensorFlow cannot differentiate the Python code inside `numpy_function`; "
+        "it defines no gradient at all.",
+        fix="Write the computation with TensorFlow ops, or use `tf.py_function` "
+        "(differentiable through TensorFlow ops it runs) or `@tf.custom_gradient`.",
+        example="err = tf.numpy_function(lambda a, b: np.abs(a - b), [y, p], tf.float32)",
+        use_instead="err = tf.abs(y - p)",
+    ),
+    Cause(
+        slug="outside_tape",
+        title="The forward pass ran while the tape was not recording",
+        severity="error",
+        what="The variables were read before the tape opened, after it closed, or inside "
+        "`tape.stop_recording()`; in a custom `train_step`, the prediction was computed "
+        "before `with tf.GradientTape()`.",
+        why="A tape only records operations executed while it is open and recording; the "
+        "loss then depends on a value with no recorded history.",
+        fix="Move the forward pass (the model call and the loss) inside the "
+        "`with tf.GradientTape() as tape:` block.",
+        example="y_pred = self(x, training=True)\nwith tf.GradientTape() as tape:\n"
+        "    loss = self.compute_loss(y=y, y_pred=y_pred)",
+        use_instead="with tf.GradientTape() as tape:\n    y_pred = self(x, training=True)\n"
+        "    loss = self.compute_loss(y=y, y_pred=y_pred)",
+    ),
+    Cause(
+        slug="wrong_sources",
+        title="The gradient was asked for the wrong variables",
+        severity="error",
+        what="None of the variables passed to `tape.gradient` took part in the loss, while "
+        "other variables did (another model's, or a stale list from a rebuilt model).",
+        why="The loss does not depend on the requested variables, so their gradient is None.",
+        fix="Ask for the variables of the model that the loss depends on.",
+        example="grads = tape.gradient(d_loss, generator.trainable_variables)",
+        use_instead="grads = tape.gradient(d_loss, discriminator.trainable_variables)",
+    ),
+    Cause(
+        slug="unused_variable",
+        title="Some variables take no part in the loss",
+        severity="warning",
+        what="Some requested variables never reach the loss (an unused head, branch or "
+        "layer); the others train. Keras 3 warns \"Gradients do not exist for variables\".",
+        why="A variable whose values never reach the loss has no gradient; the optimizer "
+        "skips it and it never trains.",
+        fix="Add the missing output to the loss, or leave the unused part out of the "
+        "variables you train (or freeze it with `layer.trainable = False`).",
+        example="main_out, aux_out = model(x)\nloss = mse(y, main_out)",
+        use_instead="loss = mse(y, main_out) + 0.3 * mse(y_aux, aux_out)",
+    ),
+    Cause(
+        slug="untracked_variable",
+        title="A variable used by the model is not trainable through Keras",
+        severity="error",
+        what="A variable that the forward pass uses is not among the trainable variables: "
+        "a raw `tf.Variable` held by a Keras 3 layer, or a variable created inside the step.",
+        why="Keras 3 tracks only weights made with `self.add_weight` (or `keras.Variable`): "
+        "a raw `tf.Variable` is invisible to `model.trainable_variables`, so it is never "
+        "asked for and never trained.",
+        fix="Create the weight with `self.add_weight(...)` in `__init__` or `build`.",
+        example="self.scale = tf.Variable(1.0)",
+        use_instead="self.scale = self.add_weight(shape=(), initializer=\"ones\", name=\"scale\")",
+    ),
+    Cause(
+        slug="unwatched_tensor",
+        title="The gradient was asked for a tensor the tape does not watch",
+        severity="error",
+        what="`tape.gradient` was asked for a plain tensor (an input for a saliency map or a "
+        "gradient penalty) that was never `tape.watch`ed, or the tape was opened with "
+        "`watch_accessed_variables=False` and the variables were not watched.",
+        why="A tape records gradients only with respect to trainable variables it saw read "
+        "and tensors it was told to watch.",
+        fix="Call `tape.watch(tensor)` inside the tape before the tensor is used.",
+        example="with tf.GradientTape() as tape:\n    score = model(image)",
+        use_instead="with tf.GradientTape() as tape:\n    tape.watch(image)\n    score = model(image)",
+    ),
+    Cause(
+        slug="integer_variable",
+        title="The variable has an integer type",
+        severity="error",
+        what="A requested variable has an integer or boolean dtype.",
+        why="Gradients are only defined for floating-point (or complex) values.",
+        fix="Create the variable with a float dtype: `tf.Variable(3.0)`.",
+        example="offset = tf.Variable(3)",
+        use_instead="offset = tf.Variable(3.0)",
+    ),
+    Cause(
+        slug="variable_assign",
+        title="Values were written into a variable and read back",
+        severity="error",
+        what="The values were stored with `assign` and read back from the variable.",
+        why="An assignment is not differentiable: reading the variable afterwards gives a "
+        "value with no link to what was assigned.",
+        fix="Use the tensor directly instead of storing it in a variable inside the tape.",
+        example="buffer.assign(pred)\nloss = mse(y, buffer)",
+        use_instead="loss = mse(y, pred)",
+    ),
+    Cause(
+        slug="custom_gradient_none",
+        title="A @tf.custom_gradient returns None",
+        severity="error",
+        what="The backward function of a `@tf.custom_gradient` returned None for an input.",
+        why="None means \"no gradient\": everything upstream of the custom function gets none.",
+        fix="Return a tensor for every input (the upstream gradient itself for a "
+        "straight-through estimator).",
+        example="def grad(upstream):\n    return None",
+        use_instead="def grad(upstream):\n    return upstream",
+    ),
+    Cause(
+        slug="zero_gradient",
+        title="Every gradient is exactly zero",
+        severity="warning",
+        what="The gradients exist but are exactly zero, so the model silently never learns "
+        "(categorical cross-entropy on a one-unit output, a loss constant in the parameters, "
+        "`tf.sign` on the path).",
+        why="A zero gradient means the loss does not change when the variables do: "
+        "the optimizer has nothing to follow.",
+        fix="Check that the loss matches the model's output: binary cross-entropy for one "
+        "sigmoid unit, categorical cross-entropy for a softmax over several units.",
+        example="model.compile(loss=\"categorical_crossentropy\")  # 1-unit sigmoid output",
+        use_instead="model.compile(loss=\"binary_crossentropy\")",
+    ),
+    Cause(
+        slug="nonfinite_gradient",
+        title="Gradients contain NaN or Inf",
+        severity="warning",
+        what="Some gradients contain NaN or infinite values.",
+        why="A NaN or Inf gradient corrupts the weights at the next update.",
+        fix="Look for log/sqrt/division of zero or negative values; clip or add an epsilon.",
+        example="loss = -tf.reduce_mean(tf.math.log(p))",
+        use_instead="loss = -tf.reduce_mean(tf.math.log(p + 1e-7))",
+    ),
+    Cause(
+        slug="frozen_model",
+        title="Nothing is trainable",
+        severity="error",
+        what="Training was asked for a model with no trainable variables "
+        "(`model.trainable = False`, or every layer frozen).",
+        why="With no trainable variables there is nothing to differentiate or update.",
+        fix="Unfreeze what should train (`layer.trainable = True`) and, for `model.fit`, "
+        "compile again after changing `trainable`.",
+        example="model.trainable = False\nmodel.fit(x, y)",
+        use_instead="base.trainable = False  # freeze only the base\nmodel.fit(x, y)",
+    ),
+    Cause(
+        slug="missing_super_init",
+        title="A subclassed Layer or Model does not call super().__init__()",
+        severity="error",
+        what="A subclassed Layer or Model's `__init__` does not call `super().__init__()`.",
+        why="Keras sets up weight tracking in `Layer.__init__`; without it Keras fails "
+        "before any gradient exists.",
+        fix="Call `super().__init__(**kwargs)` first thing in `__init__`.",
+        example="def __init__(self):\n    self.dense = Dense(4)",
+        use_instead="def __init__(self, **kwargs):\n    super().__init__(**kwargs)\n"
+        "    self.dense = Dense(4)",
+    ),
+    Cause(
+        slug="disconnected",
+        title="The variables are not connected to the loss",
+        severity="error",
+        what="The variables do not reach the loss and no more specific cause could be shown.",
+        why="A variable that does not reach the loss gets no gradient.",
+        fix="Follow the path shown from the variables toward the loss and reconnect it.",
+    ),
+]
+
+CAUSES: dict[str, Cause] = {cause.slug: cause for cause in _CAUSES}
+
+
+def cause(slug: str) -> Cause:
+    return CAUSES[slug]

@@ -1,0 +1,98 @@
+"""Command line: `gradtrace run [--format text|json] [--output FILE] SCRIPT [ARGS...]`."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from gradtrace import __version__
+
+USAGE_ERROR = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="gradtrace",
+        description="Explains why TensorFlow/Keras gradients are missing.",
+    )
+    parser.add_argument("--version", action="version", version=f"gradtrace {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    run = commands.add_parser(
+        "run", help="run a training script and explain missing gradients",
+        description="Run SCRIPT as `python SCRIPT ARGS` would, and explain any missing "
+        "gradient: which variables, the line where the chain breaks, the cause and the fix.",
+    )
+    run.add_argument("--format", choices=("text", "json"), default="text",
+                     help="report format (default: text on stderr)")
+    run.add_argument("--output", "-o", metavar="FILE",
+                     help="write the report to FILE instead of stderr (text) / stdout (json)")
+    run.add_argument("script", metavar="SCRIPT", help="the Python script to run")
+    run.add_argument("args", nargs=argparse.REMAINDER, metavar="ARGS",
+                     help="arguments passed to the script")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    options = parser.parse_args(argv)
+    if options.command != "run":
+        parser.print_help(sys.stderr)
+        return USAGE_ERROR
+    return _run(options)
+
+
+def _run(options) -> int:
+    from gradtrace.runner import UsageError, resolve_script, run_script
+
+    try:
+        resolve_script(options.script)
+    except UsageError as exc:
+        print(f"gradtrace: error: {exc}", file=sys.stderr)
+        return USAGE_ERROR
+    json_on_stdout = options.format == "json" and not options.output
+    real_stdout = sys.stdout
+    if json_on_stdout:
+        sys.stdout = sys.stderr  # stdout carries the JSON alone; the script prints to stderr
+    try:
+        result = run_script(options.script, options.args)
+    finally:
+        sys.stdout = real_stdout
+    _report(options, result)
+    _report_internal_errors(result)
+    if any(finding.severity == "error" for finding in result.findings):
+        return 1
+    return result.exit_code
+
+
+def _report(options, result) -> None:
+    if options.format == "json":
+        from gradtrace.render.json_report import render_json
+
+        text = render_json(result)
+        if options.output:
+            with open(options.output, "w", encoding="utf-8") as handle:
+                handle.write(text)
+        else:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        return
+    from gradtrace.render.text import make_console, render_text
+
+    if options.output:
+        with open(options.output, "w", encoding="utf-8") as handle:
+            render_text(result, make_console(handle))
+    else:
+        render_text(result, make_console(sys.stderr))
+
+
+def _report_internal_errors(result) -> None:
+    if not result.internal_errors:
+        return
+    if os.environ.get("GRADTRACE_DEBUG"):
+        import traceback
+
+        for exc in result.internal_errors:
+            traceback.print_exception(type(exc), exc, exc.__traceback__, file=sys.stderr)
+    else:
+        print(f"gradtrace: {len(result.internal_errors)} internal error(s) while recording "
+              "(set GRADTRACE_DEBUG=1 to see them)", file=sys.stderr)

@@ -1,0 +1,114 @@
+"""Which frames are the user's code, and where in it we are.
+
+Findings point at the user's file and line, never at TensorFlow or Keras.
+A file is "library" when it lives in the standard library or in one of the
+frameworks' packages; everything else (the script, the user's own modules,
+their own installed packages) is the user's.
+"""
+from __future__ import annotations
+
+import os
+import sys
+import sysconfig
+import traceback
+from types import CodeType, FrameType, TracebackType
+
+from gradtrace.findings import Location
+
+_FRAMEWORK_PACKAGES = (
+    "tensorflow", "keras", "tf_keras", "tensorflow_estimator", "tensorflow_probability",
+    "numpy", "absl", "optree", "ml_dtypes", "h5py", "google", "gradtrace", "IPython",
+    "_pytest", "pytest", "pluggy", "rich", "wrapt", "tree",
+)
+
+
+def _library_roots() -> tuple[str, ...]:
+    paths = sysconfig.get_paths()
+    stdlib = {paths["stdlib"], paths.get("platstdlib", paths["stdlib"])}
+    roots = {os.path.join(p, "") for p in stdlib}
+    for site_dir in {paths["purelib"], paths["platlib"]}:
+        for pkg in _FRAMEWORK_PACKAGES:
+            roots.add(os.path.join(site_dir, pkg, ""))
+    # Framework packages imported from elsewhere (editable installs, vendored copies).
+    for pkg in _FRAMEWORK_PACKAGES:
+        module = sys.modules.get(pkg)
+        module_file = getattr(module, "__file__", None)
+        if module_file:
+            roots.add(os.path.join(os.path.dirname(os.path.abspath(module_file)), ""))
+    return tuple(sorted(roots))
+
+
+_roots: tuple[str, ...] | None = None
+_user_code_cache: dict[CodeType, bool] = {}
+
+
+def is_user_file(filename: str) -> bool:
+    global _roots
+    if not filename or filename.startswith("<frozen") or "__autograph_generated" in filename:
+        return False
+    if _roots is None:
+        _roots = _library_roots()
+    path = os.path.abspath(filename)
+    return not path.startswith(_roots)
+
+
+def refresh_library_roots() -> None:
+    """Pick up framework packages imported after the first look (e.g. tf_keras)."""
+    global _roots
+    _roots = None
+    _user_code_cache.clear()
+
+
+def _is_user_code(code: CodeType) -> bool:
+    known = _user_code_cache.get(code)
+    if known is None:
+        known = _user_code_cache[code] = is_user_file(code.co_filename)
+    return known
+
+
+def user_location(frame: FrameType | None) -> Location | None:
+    """The innermost user frame at or above `frame`."""
+    while frame is not None:
+        code = frame.f_code
+        if _is_user_code(code):
+            return Location(code.co_filename, frame.f_lineno, code.co_name)
+        frame = frame.f_back
+    return None
+
+
+def caller_location(skip: int = 1) -> Location | None:
+    return user_location(sys._getframe(skip + 1))
+
+
+def location_from_stack(frames) -> Location | None:
+    """Innermost user frame of a list of FrameSummary-like objects (outermost first)."""
+    for summary in reversed(list(frames)):
+        if is_user_file(summary.filename):
+            return Location(summary.filename, summary.lineno, summary.name)
+    return None
+
+
+def traceback_frames(tb: TracebackType | None) -> list[FrameType]:
+    """The frames of a traceback, outermost first."""
+    frames = []
+    while tb is not None:
+        frames.append(tb.tb_frame)
+        tb = tb.tb_next
+    return frames
+
+
+def exception_location(exc: BaseException) -> Location | None:
+    """Where in the user's code an exception was raised.
+
+    Autograph rewrites the user's functions into generated files; its error
+    metadata carries the stack translated back to the original source.
+    """
+    metadata = getattr(exc, "ag_error_metadata", None)
+    translated = getattr(metadata, "translated_stack", None)
+    if translated:
+        for frame in reversed(translated):
+            filename = getattr(frame, "filename", None)
+            if filename and is_user_file(filename):
+                return Location(filename, frame.lineno, getattr(frame, "function_name", ""))
+    summaries = traceback.extract_tb(exc.__traceback__)
+    return location_from_stack(summaries)

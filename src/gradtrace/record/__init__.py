@@ -1,0 +1,4 @@
+"""Record what the program did while gradient tapes recorded."""
+from gradtrace.record.recorder import Recorder
+
+__all__ = ["Recorder"]

@@ -1,0 +1,87 @@
+"""What the recorder keeps: plain records, no TensorFlow objects where avoidable."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from gradtrace.findings import Location
+
+# Ops that read a variable's value (their first input is the handle).
+READ_OPS = frozenset({"ReadVariableOp", "ResourceGather", "ResourceGatherNd"})
+ASSIGN_OPS = frozenset({"AssignVariableOp", "AssignAddVariableOp", "AssignSubVariableOp"})
+DT_RESOURCE = 20
+
+
+class OpNode:
+    """One executed (eager) or traced (graph) operation."""
+
+    __slots__ = ("op_type", "inputs", "outputs", "out_dtypes", "_location", "recording",
+                 "handles", "graph_op")
+
+    def __init__(self, op_type, inputs, outputs, out_dtypes, location, recording,
+                 handles=(), graph_op=None):
+        self.op_type: str = op_type
+        self.inputs: tuple = inputs
+        self.outputs: tuple = outputs
+        self.out_dtypes: tuple = out_dtypes
+        self._location = location
+        self.recording: bool | None = recording
+        self.handles: tuple = handles  # input keys that are variable handles
+        self.graph_op = graph_op
+
+    @property
+    def location(self) -> Location | None:
+        """Resolved lazily: graph ops carry a traceback we only read when reporting."""
+        loc = self._location
+        if callable(loc):
+            loc = self._location = loc()
+        return loc
+
+    def __repr__(self) -> str:
+        return f"OpNode({self.op_type}, in={self.inputs}, out={self.outputs})"
+
+
+@dataclass
+class VariableInfo:
+    name: str
+    dtype: str = ""
+    trainable: bool = True
+    created_at: Location | None = None
+    raw_in_user_code: bool = False  # created by a direct tf.Variable(...) call in user code
+    owner: str = ""  # class and name of the Keras layer whose method created it
+    owner_is_keras3_layer: bool = False
+
+
+@dataclass
+class Conversion:
+    """A tensor that left TensorFlow (`.numpy()`, `np.asarray`, `float()`...)."""
+
+    key: Any
+    how: str
+    location: Location | None
+    predict: "PredictCall | None" = None
+
+
+@dataclass
+class PredictCall:
+    model_name: str
+    handles: frozenset
+    location: Location | None
+
+
+@dataclass
+class CustomGradientNone:
+    function: str
+    location: Location | None
+    defined_at: Location | None
+
+
+@dataclass
+class TapeInfo:
+    site: tuple
+    opened_at: Location | None
+    start_key: int
+    watch_accessed_variables: bool = True
+    watched_keys: set = field(default_factory=set)  # tensors passed to tape.watch
+    conversions: list[Conversion] = field(default_factory=list)
+    predicts: list[PredictCall] = field(default_factory=list)

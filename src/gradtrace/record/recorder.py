@@ -1,0 +1,493 @@
+"""Record what the program did while gradient tapes were recording.
+
+The Recorder installs reversible patches on TensorFlow and Keras:
+
+- an op callback that logs eager ops (type, inputs, outputs, user location,
+  whether a tape was recording) and, while a `tf.function` is traced, whether
+  a tape was recording when each graph op was created;
+- `GradientTape.__enter__`/`gradient`, to know each tape's call site and to
+  analyze every gradient call whose result is missing something;
+- variable creation, to know where each variable was made and by whom;
+- conversions of eager tensors to NumPy/Python while a tape records;
+- Keras `predict` / `compile`, and `@tf.custom_gradient` backward functions.
+
+It adds no op to the user's graphs and changes no value: callbacks return
+None, wrappers return what the wrapped call returned. Recording stops, per
+tape call site, after a few healthy steps (graph code: after the trace).
+"""
+from __future__ import annotations
+
+import os
+import sys
+import threading
+import weakref
+from collections import OrderedDict
+from typing import Any, Callable
+
+from gradtrace import frames
+from gradtrace.findings import Finding, Location
+from gradtrace.record.events import (
+    ASSIGN_OPS, DT_RESOURCE, READ_OPS, Conversion, CustomGradientNone, OpNode, PredictCall,
+    TapeInfo, VariableInfo,
+)
+from gradtrace.record.importhook import AfterImport
+from gradtrace.record.patches import Patcher
+
+EAGER_WARMUP_CALLS = 3  # healthy gradient calls per tape site before standing down
+MAX_LOGGED_OPS = 200_000  # eager op log bound (oldest dropped first)
+
+
+class Recorder:
+    def __init__(self, on_internal_error: Callable[[BaseException], None] | None = None) -> None:
+        self.findings: list[Finding] = []
+        self._finding_keys: set = set()
+        self.variables: dict[int, VariableInfo] = {}  # eager handle id -> info
+        self.compile_sites: dict[int, Location] = {}  # id(model) -> compile() call site
+        self.producers: OrderedDict[Any, OpNode] = OrderedDict()  # eager output id -> op
+        self.graph_recording: dict[Any, bool] = {}  # graph Operation -> tape was recording
+        self.max_seen_key = 0
+        self.internal_errors: list[BaseException] = []
+        self._on_internal_error = on_internal_error
+        self._patcher = Patcher()
+        self._hook: AfterImport | None = None
+        self._lock = threading.RLock()
+        self._tls = threading.local()
+        self._tapes: "weakref.WeakKeyDictionary[Any, TapeInfo]" = weakref.WeakKeyDictionary()
+        self._open_tapes: list = []
+        self._site_calls: dict[tuple, int] = {}
+        self._done_sites: set[tuple] = set()
+        self._last_assign: dict[int, Any] = {}
+        self._pseudo_key = 0
+        self._callback_on = False
+        self._installed: set[str] = set()
+        self.tf = None
+
+    # ----------------------------------------------------------------- lifecycle
+    def start(self) -> "Recorder":
+        self._hook = AfterImport({"tensorflow", "keras", "tf_keras"}, self._on_module_loaded)
+        self._hook.install()
+        for name in ("tensorflow", "keras", "tf_keras"):
+            if name in sys.modules:
+                self._on_module_loaded(name)
+        return self
+
+    def stop(self) -> None:
+        if self._hook is not None:
+            self._hook.remove()
+            self._hook = None
+        self._set_callback(False)
+        self._patcher.undo_all()
+        self._installed.clear()
+
+    def __enter__(self) -> "Recorder":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    def _on_module_loaded(self, name: str) -> None:
+        self._guard(self._install_for, name)
+
+    def _install_for(self, name: str) -> None:
+        if name in self._installed:
+            return
+        frames.refresh_library_roots()
+        if name == "tensorflow":
+            self._install_tensorflow()
+        elif name == "keras" and "keras" in sys.modules:
+            from gradtrace.record import keras_patches
+            keras_patches.install_keras3(self, self._patcher)
+        elif name == "tf_keras":
+            from gradtrace.record import keras_patches
+            keras_patches.install_tf_keras(self, self._patcher)
+        self._installed.add(name)
+
+    def _guard(self, fn: Callable, *args, **kwargs):
+        """Never let a gradtrace bug break the user's program."""
+        try:
+            return fn(*args, **kwargs)
+        except Exception as exc:  # noqa: BLE001
+            self.internal_errors.append(exc)
+            if self._on_internal_error:
+                self._on_internal_error(exc)
+            return None
+
+    # --------------------------------------------------------------- TF patches
+    def _install_tensorflow(self) -> None:
+        import tensorflow as tf
+        from tensorflow.python.eager import backprop, record
+        from tensorflow.python.framework import op_callbacks, ops
+        from tensorflow.python.ops import custom_gradient, variables
+
+        self.tf = tf
+        self._record = record
+        self._op_callbacks = op_callbacks
+        recorder = self
+
+        def enter(original):
+            def __enter__(tape):
+                result = original(tape)
+                recorder._guard(recorder._on_tape_enter, tape)
+                return result
+            return __enter__
+
+        def exit_(original):
+            def __exit__(tape, *exc):
+                try:
+                    return original(tape, *exc)
+                finally:
+                    recorder._guard(recorder._on_tape_exit, tape)
+            return __exit__
+
+        def gradient(original):
+            def gradient(tape, target, sources, *args, **kwargs):
+                return recorder._gradient(original, tape, target, sources, args, kwargs)
+            return gradient
+
+        self._patcher.wrap(backprop.GradientTape, "__enter__", enter)
+        self._patcher.wrap(backprop.GradientTape, "__exit__", exit_)
+        self._patcher.wrap(backprop.GradientTape, "gradient", gradient)
+
+        def watch(original):
+            def watch(tape, tensor):
+                recorder._guard(recorder._on_watch, tape, tensor)
+                return original(tape, tensor)
+            return watch
+
+        self._patcher.wrap(backprop.GradientTape, "watch", watch)
+
+        def variable_call(original):
+            def __call__(cls, *args, **kwargs):
+                variable = original(cls, *args, **kwargs)
+                recorder._guard(recorder._on_variable_created, variable, sys._getframe(1))
+                return variable
+            return __call__
+
+        self._patcher.wrap(variables.VariableMetaclass, "__call__", variable_call)
+
+        eager_base = ops._EagerTensorBase
+        for method in ("numpy", "__array__", "__float__", "__int__", "__index__"):
+            self._patcher.wrap(eager_base, method, self._conversion_wrapper(method))
+
+        def custom_decorator(original):
+            def _eager_mode_decorator(f, args, kwargs):
+                return original(recorder._watch_custom_gradient(f), args, kwargs)
+            return _eager_mode_decorator
+
+        self._patcher.wrap(custom_gradient, "_eager_mode_decorator", custom_decorator)
+        self._patcher.wrap(custom_gradient, "_graph_mode_decorator", custom_decorator)
+        self._ops = ops
+        self._set_callback(True)  # prelude: log eager ops until the first tapes stand down
+
+    def _set_callback(self, on: bool) -> None:
+        if on == self._callback_on or self.tf is None:
+            return
+        if on:
+            self._op_callbacks.add_op_callback(self._on_op)
+            self._callback_thread = threading.get_ident()
+        else:
+            if threading.get_ident() != getattr(self, "_callback_thread", None):
+                return  # op callbacks are thread-local: only the main thread can remove it
+            try:
+                self._op_callbacks.remove_op_callback(self._on_op)
+            except KeyError:
+                pass
+        self._callback_on = on
+
+    # ------------------------------------------------------------- op callback
+    def _on_op(self, op_type, inputs, attrs, outputs, op_name=None, graph=None):
+        tls = self._tls
+        if getattr(tls, "quiet", 0):
+            return None
+        try:
+            recording = self._record.could_possibly_record()
+            if graph is not None:
+                if outputs:
+                    self.graph_recording[outputs[0].op] = recording
+                return None
+            if isinstance(op_type, bytes):
+                op_type = op_type.decode()
+            self._log_eager_op(op_type, inputs, outputs, recording)
+        except Exception as exc:  # noqa: BLE001
+            self.internal_errors.append(exc)
+        return None
+
+    def _log_eager_op(self, op_type, inputs, outputs, recording) -> None:
+        in_keys = tuple(t._id for t in inputs)
+        handles = tuple(t._id for t in inputs if t._datatype_enum() == DT_RESOURCE)
+        if op_type in ASSIGN_OPS:
+            self._pseudo_key -= 1
+            out_keys = (self._pseudo_key,)
+            dtypes = (None,)
+        else:
+            out_keys = tuple(t._id for t in outputs)
+            dtypes = tuple(t.dtype for t in outputs)
+        if op_type in READ_OPS and in_keys and in_keys[0] in self._last_assign:
+            # The value read back is whatever was assigned: link it through the assign.
+            in_keys = in_keys + (self._last_assign[in_keys[0]],)
+        node = OpNode(op_type, in_keys, out_keys, dtypes, frames.caller_location(2), recording,
+                      handles)
+        producers = self.producers
+        for key in out_keys:
+            producers[key] = node
+        if op_type in ASSIGN_OPS and handles:
+            self._last_assign[in_keys[0]] = out_keys[0]
+        if out_keys and out_keys[-1] > self.max_seen_key:
+            self.max_seen_key = out_keys[-1]
+        if len(producers) > MAX_LOGGED_OPS:
+            for _ in range(MAX_LOGGED_OPS // 10):
+                producers.popitem(last=False)
+
+    # ------------------------------------------------------------------- tapes
+    def _on_tape_enter(self, tape) -> None:
+        info = self._tapes.get(tape)
+        if info is None:
+            opened_at = frames.caller_location(3)
+            site = self._site_of(sys._getframe(3))
+            info = TapeInfo(site=site, opened_at=opened_at, start_key=self.max_seen_key,
+                            watch_accessed_variables=getattr(tape, "_watch_accessed_variables", True))
+            self._tapes[tape] = info
+        self._open_tapes.append(tape)
+        if info.site not in self._done_sites and threading.get_ident() == getattr(
+                self, "_callback_thread", threading.get_ident()):
+            self._set_callback(True)
+
+    def _on_watch(self, tape, tensor) -> None:
+        info = self._tapes.get(tape)
+        if info is None:
+            return
+        for value in self.tf.nest.flatten(tensor):
+            key = getattr(getattr(value, "handle", value), "_id", None)
+            if key is None and self.tf.is_tensor(value):
+                from gradtrace.analyze.dataflow import GraphFlow
+                key = GraphFlow(self).key(value)
+            if key is not None:
+                info.watched_keys.add(key)
+
+    def _on_tape_exit(self, tape) -> None:
+        if tape in self._open_tapes:
+            self._open_tapes.remove(tape)
+
+    @staticmethod
+    def _site_of(frame) -> tuple:
+        """A tape's call site: the first frame outside TensorFlow (user or Keras code)."""
+        while frame is not None:
+            filename = frame.f_code.co_filename
+            if f"{os.sep}tensorflow{os.sep}" not in filename and "gradtrace" not in filename:
+                return (filename, frame.f_lineno)
+            frame = frame.f_back
+        return ("?", 0)
+
+    def recording_active(self) -> bool:
+        return bool(self._open_tapes) and not getattr(self._tls, "quiet", 0)
+
+    def current_tape_infos(self) -> list[TapeInfo]:
+        return [self._tapes[t] for t in self._open_tapes if t in self._tapes]
+
+    def _maybe_stand_down(self) -> None:
+        if self._open_tapes:
+            return
+        known_sites = {info.site for info in self._tapes.values()}
+        if known_sites and known_sites <= self._done_sites:
+            self._set_callback(False)
+            self.producers.clear()
+            self._last_assign.clear()
+            self.graph_recording.clear()
+
+    def quiet(self):
+        """Context manager: ops run inside are not logged (our own analysis, predict)."""
+        recorder = self
+
+        class _Quiet:
+            def __enter__(self):
+                recorder._tls.quiet = getattr(recorder._tls, "quiet", 0) + 1
+
+            def __exit__(self, *exc):
+                recorder._tls.quiet -= 1
+
+        return _Quiet()
+
+    # ---------------------------------------------------------------- gradient
+    def _gradient(self, original, tape, target, sources, args, kwargs):
+        info = self._tapes.get(tape)
+        if info is None or info.site in self._done_sites or getattr(self._tls, "quiet", 0):
+            return original(tape, target, sources, *args, **kwargs)
+        call_frame = sys._getframe(2)
+        self._tls.custom_nones = []
+        with self.quiet():
+            try:
+                result = original(tape, target, sources, *args, **kwargs)
+            except Exception as exc:
+                self._guard(self._analyze, tape, info, target, sources, None, call_frame, exc)
+                raise
+            custom_nones = self._tls.custom_nones
+            self._guard(self._analyze, tape, info, target, sources, result, call_frame, None,
+                        custom_nones)
+        return result
+
+    def _analyze(self, tape, info, target, sources, result, call_frame, exc, custom_nones=()):
+        from gradtrace.analyze.gradient_call import GradientCall, diagnose
+
+        call = GradientCall.build(self, tape, info, target, sources, result, call_frame, exc,
+                                  list(custom_nones))
+        new = diagnose(call)
+        for finding in new:
+            self.add_finding(finding)
+        site_calls = self._site_calls.get(info.site, 0) + 1
+        self._site_calls[info.site] = site_calls
+        if new or call.compiled or site_calls >= EAGER_WARMUP_CALLS:
+            self._done_sites.add(info.site)
+            self._maybe_stand_down()
+
+    def add_finding(self, finding: Finding) -> None:
+        with self._lock:
+            key = finding.key()
+            if key not in self._finding_keys:
+                self._finding_keys.add(key)
+                self.findings.append(finding)
+
+    # --------------------------------------------------------------- variables
+    def _on_variable_created(self, variable, caller) -> None:
+        handle = getattr(variable, "handle", None)
+        if handle is None or not hasattr(handle, "_id"):
+            return  # created inside a traced function: no eager handle
+        location = frames.user_location(caller)
+        raw = frames.is_user_file(caller.f_code.co_filename)
+        owner, keras3_owner = "", False
+        if raw:
+            owner_obj = caller.f_locals.get("self")
+            if owner_obj is not None:
+                owner, keras3_owner = _describe_layer(owner_obj)
+        info = VariableInfo(
+            name=variable_name(variable), dtype=getattr(variable.dtype, "name", str(variable.dtype)),
+            trainable=bool(getattr(variable, "trainable", True)), created_at=location,
+            raw_in_user_code=raw, owner=owner, owner_is_keras3_layer=keras3_owner,
+        )
+        for component in getattr(variable, "values", None) or (variable,):
+            component_handle = getattr(component, "handle", None)
+            if component_handle is not None and hasattr(component_handle, "_id"):
+                self.variables[component_handle._id] = info
+
+    def variable_info(self, variable) -> VariableInfo | None:
+        """Info for a variable object (Keras 3 Variable, tf.Variable or distributed)."""
+        handle = getattr(variable, "handle", None)
+        key = getattr(handle, "_id", None)
+        info = self.variables.get(key) if key is not None else None
+        if info is None and key is not None:
+            info = VariableInfo(name=variable_name(variable),
+                                dtype=getattr(variable.dtype, "name", str(variable.dtype)),
+                                trainable=bool(getattr(variable, "trainable", True)))
+            self.variables[key] = info
+        elif info is not None and hasattr(variable, "path"):
+            info.name = variable.path  # the Keras 3 name wins
+        return info
+
+    # -------------------------------------------------------------- conversions
+    def _conversion_wrapper(self, how: str):
+        recorder = self
+
+        def make(original):
+            def convert(tensor, *args, **kwargs):
+                if recorder._open_tapes and not getattr(recorder._tls, "quiet", 0):
+                    recorder._guard(recorder._on_conversion, tensor, how)
+                return original(tensor, *args, **kwargs)
+            return convert
+        return make
+
+    def _on_conversion(self, tensor, how: str) -> None:
+        predict = getattr(self._tls, "predict", None)
+        if predict is None and not self._record.should_record_backprop([tensor]):
+            return
+        conversion = Conversion(tensor._id, how, frames.caller_location(3), predict)
+        for info in self.current_tape_infos():
+            info.conversions.append(conversion)
+
+    # ---------------------------------------------------------- custom gradient
+    def _watch_custom_gradient(self, f):
+        recorder = self
+
+        def forward(*args, **kwargs):
+            result, grad_fn = f(*args, **kwargs)
+            return result, _make_grad_watcher(recorder, f, grad_fn)
+
+        forward.__name__ = getattr(f, "__name__", "custom_gradient")
+        return forward
+
+    def note_custom_none(self, event: CustomGradientNone) -> None:
+        nones = getattr(self._tls, "custom_nones", None)
+        if nones is not None:
+            nones.append(event)
+
+
+def _make_grad_watcher(recorder: Recorder, f, grad_fn):
+    """Wrap a custom gradient's backward function to see the Nones it returns.
+
+    TensorFlow inspects grad_fn's signature (for `variables=`): the wrapper is
+    made with TensorFlow's own decorator helper so the signature is preserved.
+    """
+    from tensorflow.python.util import tf_decorator
+
+    def watched(*args, **kwargs):
+        returned_at: list[int] = []
+        code = getattr(grad_fn, "__code__", None)
+
+        def profiler(frame, event, arg):
+            if event == "return" and frame.f_code is code:
+                returned_at.append(frame.f_lineno)
+
+        previous = sys.getprofile()
+        sys.setprofile(profiler if code is not None else previous)
+        try:
+            grads = grad_fn(*args, **kwargs)
+        finally:
+            sys.setprofile(previous)
+        recorder._guard(_note_nones, recorder, f, grad_fn, grads, returned_at)
+        return grads
+
+    return tf_decorator.make_decorator(grad_fn, watched)
+
+
+def _note_nones(recorder: Recorder, f, grad_fn, grads, returned_at) -> None:
+    flat = grads if isinstance(grads, (list, tuple)) else [grads]
+    if isinstance(grads, tuple) and len(grads) == 2 and isinstance(grads[0], (list, tuple)):
+        flat = list(grads[0]) + list(grads[1] or [])
+    if not any(g is None for g in flat):
+        return
+    code = getattr(grad_fn, "__code__", None)
+    location = None
+    if code is not None and returned_at:
+        location = Location(code.co_filename, returned_at[-1], code.co_name)
+    user_f = getattr(f, "__wrapped__", f)
+    f_code = getattr(user_f, "__code__", None)
+    defined_at = Location(f_code.co_filename, f_code.co_firstlineno, f_code.co_name) if f_code else None
+    recorder.note_custom_none(CustomGradientNone(getattr(user_f, "__name__", "?"), location or defined_at,
+                                                 defined_at))
+
+
+def variable_name(variable) -> str:
+    path = getattr(variable, "path", None)
+    if isinstance(path, str) and path:
+        return path
+    name = getattr(variable, "name", "") or ""
+    if name.endswith(":0"):
+        name = name[:-2]
+    return name
+
+
+def _describe_layer(obj) -> tuple[str, bool]:
+    """('ClassName \\'layer_name\\'', is a Keras 3 layer) for a Keras layer, else ('', False)."""
+    keras3 = sys.modules.get("keras")
+    layer_types = []
+    is_keras3 = False
+    if keras3 is not None:
+        from keras.src.layers.layer import Layer as Keras3Layer  # type: ignore
+
+        layer_types.append(Keras3Layer)
+        is_keras3 = isinstance(obj, Keras3Layer)
+    tf_keras = sys.modules.get("tf_keras")
+    if tf_keras is not None:
+        layer_types.append(tf_keras.layers.Layer)
+    if keras3 is None and tf_keras is None or not isinstance(obj, tuple(layer_types)):
+        return "", False
+    name = getattr(obj, "name", None) or "?"
+    return f"{type(obj).__name__} '{name}'", is_keras3

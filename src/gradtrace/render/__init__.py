@@ -1,0 +1,1 @@
+"""Turn findings into text, JSON, HTML or SARIF. No analysis happens here."""
