@@ -76,6 +76,12 @@ def user_location(frame: FrameType | None) -> Location | None:
     return None
 
 
+def user_frame(frame: FrameType | None) -> FrameType | None:
+    while frame is not None and not _is_user_code(frame.f_code):
+        frame = frame.f_back
+    return frame
+
+
 def caller_location(skip: int = 1) -> Location | None:
     return user_location(sys._getframe(skip + 1))
 

@@ -24,14 +24,14 @@ def first_blocker(path: list[OpNode]) -> tuple[OpNode | None, str]:
 
 def _blocks(node: OpNode) -> str:
     op = node.op_type
-    if node.recording is False:
-        return "outside_tape"
     if op in _STOP_OPS:
         return "stop_gradient"
     if op in _PY_FUNC_OPS:
         return "numpy_function"
     if op in ASSIGN_OPS:
         return "variable_assign"
+    if node.recording is False:
+        return "outside_tape"
     if op in READ_OPS or op == "Capture":
         return ""
     dtypes = [d for d in node.out_dtypes if d is not None]

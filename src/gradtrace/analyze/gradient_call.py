@@ -15,7 +15,8 @@ from gradtrace import frames
 from gradtrace.analyze.dataflow import Ancestry, GraphFlow, ancestry
 from gradtrace.analyze.evidence import evidence_path, first_blocker
 from gradtrace.findings import Finding, Location
-from gradtrace.record.events import READ_OPS, TapeInfo, VariableInfo
+from gradtrace.record.events import TapeInfo, VariableInfo
+from gradtrace.record.recorder import handle_keys
 
 
 @dataclass
@@ -52,10 +53,11 @@ class GradientCall:
         target_keys = tuple(flow.key(t) for t in flat_targets if _is_tensor(tf, t))
         target_type = type(flat_targets[0]).__name__ if flat_targets else "None"
         flat_sources = tf.nest.flatten(sources)
+        recorder.qualify_legacy_names(frames.user_frame(call_frame))
         names = _local_names(call_frame)
         built = [_source(recorder, flow, s, names) for s in flat_sources]
         results = None
-        if result is not None:
+        if exc is None:
             results = tf.nest.flatten(result)
             if len(results) != len(built):
                 results = None
@@ -83,15 +85,18 @@ def _is_tensor(tf, value) -> bool:
 
 
 def _handle_key(variable):
-    handle = getattr(variable, "handle", None)
-    return getattr(handle, "_id", None)
+    keys = handle_keys(variable)
+    return keys[0] if keys else None
 
 
 def _source(recorder, flow, value, names) -> Source:
-    if hasattr(value, "assign") and hasattr(value, "handle"):
+    if hasattr(value, "assign"):
         info = recorder.variable_info(value)
-        handle = value.handle
-        key = flow.key(handle) if not hasattr(handle, "_id") else handle._id
+        try:
+            handle = value.handle  # in a replica: this replica's component
+            key = handle._id if type(handle).__name__ == "EagerTensor" else flow.key(handle)
+        except Exception:  # noqa: BLE001
+            key = _handle_key(value)
         return Source(info.name if info else str(value), key, True, value.dtype, info)
     key = flow.key(value) if hasattr(value, "dtype") else id(value)
     name = names.get(id(value)) or getattr(value, "name", None) or type(value).__name__
@@ -144,18 +149,26 @@ def _explain_missing(call: GradientCall, missing: list[Source]) -> list[Finding]
         else:
             remaining.append(source)
     if remaining:
+        predicted = [f for s in remaining if (f := _predict_evidence(call, s))]
+        if predicted:
+            return findings + _merge(predicted)
         wrong = _wrong_sources(call, remaining, got)
         findings += wrong if wrong else _classify_each(call, remaining, got)
     return findings
 
 
 def _classify_each(call: GradientCall, sources: list[Source], got: list[Source]) -> list[Finding]:
+    return _merge([_classify(call, source, got) for source in sources])
+
+
+def _merge(findings: list[Finding]) -> list[Finding]:
+    """One finding per (cause, location), naming all the variables it concerns."""
     grouped: dict[tuple, Finding] = {}
-    for source in sources:
-        finding = _classify(call, source, got)
+    for finding in findings:
         key = (finding.cause, finding.location)
         if key in grouped:
-            grouped[key].variables.append(source.name)
+            grouped[key].variables.extend(v for v in finding.variables
+                                          if v not in grouped[key].variables)
         else:
             grouped[key] = finding
     return list(grouped.values())
@@ -206,11 +219,11 @@ def _wrong_sources(call: GradientCall, missing: list[Source], got: list[Source])
         return []
     anc = call.ancestry
     requested = {s.key for s in call.sources}
-    if any(key in anc.reads for key in requested):
+    recorded = {key for key, reads in anc.reads.items()
+                if any(r.recording is not False for r in reads)}
+    if recorded & requested:
         return []
-    used = [key for key, reads in anc.reads.items()
-            if any(r.recording is not False and r.op_type in READ_OPS for r in reads)
-            and _trainable(call, key)]
+    used = [key for key in recorded if _trainable(call, key) and key not in requested]
     if not used:
         return []
     used_names = sorted({_name_of(call, key) for key in used})
@@ -287,8 +300,9 @@ def _last_read_location(call: GradientCall, handle) -> Location | None:
 
 
 def _tensor_source(call: GradientCall, source: Source) -> Finding:
-    watched = call.tape_info.watched_keys
-    if source.key in watched or source.key in call.ancestry.toward:
+    own = ancestry(call.flow, [source.key])
+    tracked = any(r.recording for reads in own.reads.values() for r in reads)
+    if source.key in call.tape_info.watched_keys or tracked:
         return _classify(call, source, [])
     return call.finding(
         "unwatched_tensor", [source], call.tape_info.opened_at,

@@ -1,7 +1,10 @@
 """Keras patches: `predict` inside a tape, and where `compile` chose the loss."""
 from __future__ import annotations
 
+import sys
+
 from gradtrace import frames
+from gradtrace.findings import Finding
 from gradtrace.record.events import PredictCall
 
 
@@ -38,6 +41,12 @@ def _predict_wrapper(recorder, original):
         try:
             with recorder.quiet():
                 outputs = original(model, *args, **kwargs)
+        except LookupError as exc:
+            # tf-keras: predict() under a recording tape fails to build the gradient of
+            # its input pipeline ("No gradient defined for operation 'IteratorGetNext'").
+            if call is not None and "No gradient defined" in str(exc):
+                recorder._guard(_predict_failed, recorder, model, call, sys._getframe(1))
+            raise
         finally:
             recorder._tls.predict = None
         return outputs
@@ -54,6 +63,17 @@ def _predict_call(recorder, model) -> PredictCall:
                 handles.add(handle._id)
     return PredictCall(getattr(model, "name", type(model).__name__), frozenset(handles),
                        frames.caller_location(3))
+
+
+def _predict_failed(recorder, model, call: PredictCall, frame) -> None:
+    recorder.qualify_legacy_names(frames.user_frame(frame))
+    names = [recorder.variable_info(v).name for v in model.trainable_variables]
+    recorder.add_finding(Finding(
+        cause="predict_in_tape", variables=names, location=call.location,
+        message=f"{call.model_name}.predict() ran inside a recording tape: it is a separate "
+        "prediction loop that returns NumPy values, so the tape cannot connect its results to "
+        "the model's variables (tf-keras even fails trying to differentiate its input pipeline).",
+    ))
 
 
 def _patch_compile(recorder, patcher, cls) -> None:

@@ -18,6 +18,7 @@ tape call site, after a few healthy steps (graph code: after the trace).
 from __future__ import annotations
 
 import os
+import re
 import sys
 import threading
 import weakref
@@ -213,6 +214,9 @@ class Recorder:
         return None
 
     def _log_eager_op(self, op_type, inputs, outputs, recording) -> None:
+        for tensor in inputs:
+            if tensor._id > self.max_seen_key and tensor._id not in self.producers:
+                self._link_fresh_input(tensor, recording)
         in_keys = tuple(t._id for t in inputs)
         handles = tuple(t._id for t in inputs if t._datatype_enum() == DT_RESOURCE)
         if op_type in ASSIGN_OPS:
@@ -237,6 +241,28 @@ class Recorder:
         if len(producers) > MAX_LOGGED_OPS:
             for _ in range(MAX_LOGGED_OPS // 10):
                 producers.popitem(last=False)
+
+    def _link_fresh_input(self, tensor, recording) -> None:
+        """A tensor made without any op since the last one: a constant, or a variable read
+        that TensorFlow's C fast path made while converting an operand (`x * variable`).
+        The operand is still a local of the op's Python wrapper: find it and log the read."""
+        frame = sys._getframe(3)
+        for _ in range(8):
+            if frame is None or frames.is_user_file(frame.f_code.co_filename):
+                return
+            for value in frame.f_locals.values():
+                handle = getattr(value, "handle", None)
+                if handle is None or not hasattr(handle, "_id") or not hasattr(value, "assign"):
+                    continue
+                if value.dtype == tensor.dtype and value.shape == tensor.shape:
+                    self._log_read(handle._id, tensor, recording)
+                    return
+            frame = frame.f_back
+
+    def _log_read(self, handle_key, tensor, recording) -> None:
+        node = OpNode("ReadVariableOp", (handle_key,), (tensor._id,), (tensor.dtype,),
+                      frames.caller_location(3), recording, (handle_key,))
+        self.producers[tensor._id] = node
 
     # ------------------------------------------------------------------- tapes
     def _on_tape_enter(self, tape) -> None:
@@ -348,8 +374,8 @@ class Recorder:
 
     # --------------------------------------------------------------- variables
     def _on_variable_created(self, variable, caller) -> None:
-        handle = getattr(variable, "handle", None)
-        if handle is None or not hasattr(handle, "_id"):
+        keys = handle_keys(variable)
+        if not keys:
             return  # created inside a traced function: no eager handle
         location = frames.user_location(caller)
         raw = frames.is_user_file(caller.f_code.co_filename)
@@ -363,24 +389,45 @@ class Recorder:
             trainable=bool(getattr(variable, "trainable", True)), created_at=location,
             raw_in_user_code=raw, owner=owner, owner_is_keras3_layer=keras3_owner,
         )
-        for component in getattr(variable, "values", None) or (variable,):
-            component_handle = getattr(component, "handle", None)
-            if component_handle is not None and hasattr(component_handle, "_id"):
-                self.variables[component_handle._id] = info
+        for key in keys:
+            self.variables[key] = info
 
     def variable_info(self, variable) -> VariableInfo | None:
         """Info for a variable object (Keras 3 Variable, tf.Variable or distributed)."""
-        handle = getattr(variable, "handle", None)
-        key = getattr(handle, "_id", None)
-        info = self.variables.get(key) if key is not None else None
-        if info is None and key is not None:
+        keys = handle_keys(variable)
+        if not keys:
+            return None
+        info = next((self.variables[k] for k in keys if k in self.variables), None)
+        if info is None:
             info = VariableInfo(name=variable_name(variable),
                                 dtype=getattr(variable.dtype, "name", str(variable.dtype)),
                                 trainable=bool(getattr(variable, "trainable", True)))
-            self.variables[key] = info
-        elif info is not None and hasattr(variable, "path"):
+        elif hasattr(variable, "path"):
             info.name = variable.path  # the Keras 3 name wins
+        for key in keys:
+            self.variables[key] = info
         return info
+
+    def qualify_legacy_names(self, frame) -> None:
+        """tf-keras names variables by layer only ('dense/kernel'): prefix the name of the
+        smallest model, among those the user's code holds, that owns the variable."""
+        tf_keras = sys.modules.get("tf_keras")
+        if tf_keras is None or frame is None:
+            return
+        model_type = tf_keras.Model
+        models = [v for v in {**frame.f_globals, **frame.f_locals}.values()
+                  if isinstance(v, model_type)]
+        owner: dict[int, tuple[int, str]] = {}
+        for model in models:
+            weights = model.weights
+            for variable in weights:
+                for key in handle_keys(variable):
+                    if key not in owner or len(weights) < owner[key][0]:
+                        owner[key] = (len(weights), model.name)
+        for key, (_, model_name) in owner.items():
+            info = self.variables.get(key)
+            if info is not None and not info.name.startswith(model_name + "/"):
+                info.name = f"{model_name}/{info.name}"
 
     # -------------------------------------------------------------- conversions
     def _conversion_wrapper(self, how: str):
@@ -464,6 +511,22 @@ def _note_nones(recorder: Recorder, f, grad_fn, grads, returned_at) -> None:
                                                  defined_at))
 
 
+def handle_keys(variable) -> list[int]:
+    """Ids of the eager resource handles behind a variable (one per replica if distributed)."""
+    components = getattr(variable, "values", None)
+    if not isinstance(components, (list, tuple)):
+        components = (variable,)
+    keys = []
+    for component in components:
+        try:
+            handle = component.handle
+        except Exception:  # noqa: BLE001  (distributed variables outside a replica)
+            continue
+        if hasattr(handle, "_id") and type(handle).__name__ == "EagerTensor":
+            keys.append(handle._id)
+    return keys
+
+
 def variable_name(variable) -> str:
     path = getattr(variable, "path", None)
     if isinstance(path, str) and path:
@@ -471,7 +534,7 @@ def variable_name(variable) -> str:
     name = getattr(variable, "name", "") or ""
     if name.endswith(":0"):
         name = name[:-2]
-    return name
+    return re.sub(r"/replica_\d+$", "", name)
 
 
 def _describe_layer(obj) -> tuple[str, bool]:
