@@ -201,11 +201,12 @@ _CAUSES = [
     ),
     Cause(
         slug="zero_gradient",
-        title="Every gradient is exactly zero",
+        title="The loss does not respond to the weights: its gradient is zero",
         severity="warning",
-        what="The gradients exist but are exactly zero, so the model silently never learns "
-        "(categorical cross-entropy on a one-unit output, a loss constant in the parameters, "
-        "`tf.sign` on the path).",
+        what="The gradients exist but are exactly zero, or the loss is constant in the "
+        "weights so its true gradient is zero: the model silently never learns (categorical "
+        "cross-entropy on a one-unit output, `tf.sign` on the path). With a constant loss, "
+        "Keras' fused softmax gradient can even move the weights while the loss stays put.",
         why="A zero gradient means the loss does not change when the variables do: "
         "the optimizer has nothing to follow.",
         fix="Check that the loss matches the model's output: binary cross-entropy for one "

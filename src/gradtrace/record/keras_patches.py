@@ -12,15 +12,21 @@ def install_keras3(recorder, patcher) -> None:
     from keras.src.backend.tensorflow.trainer import TensorFlowTrainer
     from keras.src.trainers.trainer import Trainer
 
+    import keras
+
     _patch_predict(recorder, patcher, TensorFlowTrainer)
     _patch_compile(recorder, patcher, Trainer)
+    _patch_fit(recorder, patcher, TensorFlowTrainer, keras.losses)
 
 
 def install_tf_keras(recorder, patcher) -> None:
     from tf_keras.src.engine.training import Model
 
+    import tf_keras
+
     _patch_predict(recorder, patcher, Model)
     _patch_compile(recorder, patcher, Model)
+    _patch_fit(recorder, patcher, Model, tf_keras.losses)
 
 
 def _patch_predict(recorder, patcher, cls) -> None:
@@ -90,3 +96,120 @@ def _patch_compile(recorder, patcher, cls) -> None:
 
     patcher.wrap(cls, "compile", make)
 
+
+
+def _patch_fit(recorder, patcher, cls, losses_module) -> None:
+    if "fit" not in cls.__dict__:
+        return
+
+    def make(original):
+        def fit(model, *args, **kwargs):
+            before = recorder._guard(_trainable_snapshot, model)
+            history = original(model, *args, **kwargs)
+            if before:
+                recorder._guard(_check_fit_learned, recorder, model, before, history, args,
+                                kwargs, losses_module)
+            return history
+        return fit
+
+    patcher.wrap(cls, "fit", make)
+
+
+def _trainable_snapshot(model):
+    import numpy as np
+
+    if not getattr(model, "built", False):
+        return None
+    return [np.array(v.numpy(), copy=True) for v in model.trainable_variables]
+
+
+def _check_fit_learned(recorder, model, before, history, args, kwargs, losses_module) -> None:
+    """After fit(): did the loss respond to training at all?
+
+    Two kinds of evidence, both from what fit() did: the weights moved but every epoch's
+    loss is bit-identical (the loss is constant in the weights); or no weight moved at all,
+    and the compiled loss's gradient, recomputed on the first batch in inference mode (no
+    random numbers drawn, no statistics updated), is exactly zero."""
+    import numpy as np
+
+    iterations = getattr(getattr(model, "optimizer", None), "iterations", None)
+    steps = int(iterations.numpy()) if iterations is not None else 0
+    variables = model.trainable_variables
+    if steps == 0 or len(variables) != len(before):
+        return
+    moved = any(not np.array_equal(v.numpy(), b) for v, b in zip(variables, before))
+    names = [recorder.variable_info(v).name for v in variables]
+    recorder.qualify_legacy_names(None)
+    names = [recorder.variable_info(v).name for v in variables]
+    losses = list(getattr(history, "history", {}).get("loss", []))
+    if moved:
+        if len(losses) >= 2 and len({float(v) for v in losses}) == 1:
+            recorder.add_finding(Finding(
+                cause="zero_gradient", variables=names,
+                location=recorder.compile_sites.get(id(model)),
+                message=f"model.fit() ran {steps} steps: the weights changed, but the loss was "
+                f"exactly {float(losses[0])!r} in every one of {len(losses)} epochs. The loss "
+                "does not depend on the weights, so its true gradient is zero and the updates "
+                "follow no signal." + _zero_loss_hint(model),
+            ))
+        return
+    batch = _first_batch(args, kwargs)
+    loss_fn = _compiled_loss_fn(model, losses_module)
+    if batch is None or loss_fn is None:
+        return
+    grads = _gradients(recorder, model, loss_fn, *batch)
+    if grads is None or any(g is None or np.any(g) for g in grads):
+        return
+    recorder.add_finding(Finding(
+        cause="zero_gradient", variables=names,
+        location=recorder.compile_sites.get(id(model)),
+        message=f"model.fit() ran {steps} steps and no trainable variable changed; recomputed "
+        "on the first batch, every gradient of the compiled loss is exactly 0.0."
+        + _zero_loss_hint(model),
+    ))
+
+
+def _first_batch(args, kwargs):
+    x = kwargs.get("x", args[0] if args else None)
+    y = kwargs.get("y", args[1] if len(args) > 1 else None)
+    size = kwargs.get("batch_size") or 32
+    if not (_is_array(x) and _is_array(y)):
+        return None
+    return x[:size], y[:size]
+
+
+def _is_array(value) -> bool:
+    return hasattr(value, "shape") and hasattr(value, "dtype") and hasattr(value, "__getitem__") \
+        and not hasattr(value, "element_spec")
+
+
+def _compiled_loss_fn(model, losses_module):
+    loss = getattr(model, "loss", None)
+    if isinstance(loss, (str,)) or callable(loss):
+        try:
+            return losses_module.get(loss)
+        except Exception:  # noqa: BLE001
+            return None
+    return None
+
+
+def _gradients(recorder, model, loss_fn, x, y):
+    import tensorflow as tf
+
+    with recorder.quiet():
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_mean(loss_fn(tf.convert_to_tensor(y), model(x, training=False)))
+        grads = tape.gradient(loss, model.trainable_variables)
+    return [None if g is None else tf.convert_to_tensor(g).numpy() for g in grads]
+
+
+def _zero_loss_hint(model) -> str:
+    loss = getattr(model, "loss", None)
+    name = loss if isinstance(loss, str) else getattr(loss, "__name__", type(loss).__name__)
+    output = model.outputs[0] if getattr(model, "outputs", None) else None
+    width = output.shape[-1] if output is not None else None
+    if "categorical_crossentropy" in str(name).lower() and width == 1:
+        return (f" The loss is {name} on a one-unit output: normalised over a single unit, "
+                "every prediction is a probability of 1, so the loss is constant. Use binary "
+                "cross-entropy for one sigmoid unit.")
+    return ""

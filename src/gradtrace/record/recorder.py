@@ -118,10 +118,11 @@ class Recorder:
         import tensorflow as tf
         from tensorflow.python.eager import backprop, record
         from tensorflow.python.framework import op_callbacks, ops
-        from tensorflow.python.ops import custom_gradient, variables
+        from tensorflow.python.ops import custom_gradient, resource_variable_ops, variables
 
         self.tf = tf
         self._record = record
+        self._resource_variable_type = resource_variable_ops.BaseResourceVariable
         self._op_callbacks = op_callbacks
         recorder = self
 
@@ -251,8 +252,11 @@ class Recorder:
             if frame is None or frames.is_user_file(frame.f_code.co_filename):
                 return
             for value in frame.f_locals.values():
-                handle = getattr(value, "handle", None)
-                if handle is None or not hasattr(handle, "_id") or not hasattr(value, "assign"):
+                # Plain attribute reads only: a Keras variable's `handle` may initialise it.
+                if not isinstance(value, self._resource_variable_type):
+                    continue
+                handle = value.__dict__.get("_handle")
+                if handle is None or not hasattr(handle, "_id"):
                     continue
                 if value.dtype == tensor.dtype and value.shape == tensor.shape:
                     self._log_read(handle._id, tensor, recording)
@@ -266,6 +270,8 @@ class Recorder:
 
     # ------------------------------------------------------------------- tapes
     def _on_tape_enter(self, tape) -> None:
+        if getattr(self._tls, "quiet", 0):
+            return
         info = self._tapes.get(tape)
         if info is None:
             opened_at = frames.caller_location(3)
@@ -375,8 +381,8 @@ class Recorder:
     # --------------------------------------------------------------- variables
     def _on_variable_created(self, variable, caller) -> None:
         keys = handle_keys(variable)
-        if not keys:
-            return  # created inside a traced function: no eager handle
+        if not keys or any(key in self.variables for key in keys):
+            return  # traced (no eager handle), or a new view of a known variable (assign())
         location = frames.user_location(caller)
         raw = frames.is_user_file(caller.f_code.co_filename)
         owner, keras3_owner = "", False
@@ -412,6 +418,7 @@ class Recorder:
         """tf-keras names variables by layer only ('dense/kernel'): prefix the name of the
         smallest model, among those the user's code holds, that owns the variable."""
         tf_keras = sys.modules.get("tf_keras")
+        frame = frame or frames.user_frame(sys._getframe(1))
         if tf_keras is None or frame is None:
             return
         model_type = tf_keras.Model
@@ -512,7 +519,14 @@ def _note_nones(recorder: Recorder, f, grad_fn, grads, returned_at) -> None:
 
 
 def handle_keys(variable) -> list[int]:
-    """Ids of the eager resource handles behind a variable (one per replica if distributed)."""
+    """Ids of the eager resource handles behind a variable (one per replica if distributed).
+
+    Side-effect free: a Keras 3 variable that is not initialised yet is left alone (its
+    `handle` property would run the initializer and draw random numbers)."""
+    if "_value" in getattr(variable, "__dict__", {}) and hasattr(variable, "path"):
+        variable = variable.__dict__["_value"]  # Keras 3: the backing tf.Variable, or None
+        if variable is None:
+            return []
     components = getattr(variable, "values", None)
     if not isinstance(components, (list, tuple)):
         components = (variable,)
