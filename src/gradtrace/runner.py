@@ -64,7 +64,7 @@ def run_script(path: str, args: list[str], recorder: Recorder | None = None) -> 
     try:
         recorder.start()
         try:
-            runpy.run_path(script, run_name="__main__")
+            _exec_as_main(os.path.abspath(script))
         except SystemExit as exc:
             result.exit_code = _exit_code(exc)
         except KeyboardInterrupt as exc:
@@ -89,6 +89,24 @@ def run_script(path: str, args: list[str], recorder: Recorder | None = None) -> 
     result.internal_errors = list(recorder.internal_errors)
     result.tensorflow_version, result.keras_version = _versions()
     return result
+
+
+def _exec_as_main(path: str) -> None:
+    """Execute the script as Python executes `python SCRIPT`: a fresh `__main__` module
+    (so pickling and Keras' custom objects find the script's classes), the absolute file
+    name in tracebacks, sys.argv[0] as the user wrote it."""
+    import builtins
+    import importlib.machinery
+    import types
+
+    with open(path, "rb") as handle:
+        code = compile(handle.read(), path, "exec", dont_inherit=True)
+    main = types.ModuleType("__main__")
+    main.__dict__.update(__file__=path, __builtins__=builtins, __spec__=None, __package__=None,
+                         __cached__=None,
+                         __loader__=importlib.machinery.SourceFileLoader("__main__", path))
+    sys.modules["__main__"] = main
+    exec(code, main.__dict__)
 
 
 def rank(findings: list[Finding]) -> list[Finding]:

@@ -5,8 +5,8 @@ are pulled to NumPy (to clip them) before the discriminator scores them.
 framework: both
 outcome: error
 cause: numpy_conversion
-line: 33
-variables: [generator]
+line: 39
+variables: [g_hidden, g_out]
 """
 import numpy as np
 import tensorflow as tf
@@ -28,6 +28,12 @@ class GAN(tf.keras.Model):
     def train_step(self, real):
         batch = tf.shape(real)[0]
         noise = tf.random.normal((batch, LATENT))
+        with tf.GradientTape() as d_tape:
+            real_score = self.discriminator(real, training=True)
+            fake_score = self.discriminator(self.generator(noise), training=True)
+            d_loss = self.bce(tf.ones_like(real_score), real_score) + self.bce(tf.zeros_like(fake_score), fake_score)
+        d_vars = self.discriminator.trainable_variables
+        self.d_opt.apply_gradients(zip(d_tape.gradient(d_loss, d_vars), d_vars))
         with tf.GradientTape() as g_tape:
             # Keep the generated samples in range before scoring them.
             fake = np.clip(self.generator(noise, training=True).numpy(), -3.0, 3.0)
@@ -35,7 +41,7 @@ class GAN(tf.keras.Model):
             g_loss = self.bce(tf.ones_like(fake_score), fake_score)
         g_vars = self.generator.trainable_variables
         self.g_opt.apply_gradients(zip(g_tape.gradient(g_loss, g_vars), g_vars))
-        return {"g_loss": g_loss}
+        return {"d_loss": d_loss, "g_loss": g_loss}
 
 
 generator = tf.keras.Sequential(

@@ -7,7 +7,7 @@ framework: both
 outcome: warning
 cause: stop_gradient
 line: 23
-variables: [encoder]
+variables: [enc_1, enc_2]
 """
 import tensorflow as tf
 

@@ -6,7 +6,7 @@ framework: both
 outcome: error
 cause: nondifferentiable_op
 line: 30
-variables: [policy]
+variables: [policy_hidden, policy_logits]
 """
 import tensorflow as tf
 
