@@ -21,6 +21,17 @@ class Cause:
     example: str = ""
     use_instead: str = ""
 
+    def page(self) -> str:
+        """The cause's documentation page, in Markdown (terminal and docs alike)."""
+        sections = [f"# {self.slug}: {self.title}", f"Severity: {self.severity}",
+                    "## What happened", self.what, "## Why it breaks gradients", self.why]
+        if self.example:
+            sections += ["## Example", f"```python\n{self.example}\n```"]
+        if self.use_instead:
+            sections += ["## Use instead", f"```python\n{self.use_instead}\n```"]
+        sections += ["## Fix", self.fix]
+        return "\n\n".join(sections) + "\n"
+
 
 _CAUSES = [
     Cause(

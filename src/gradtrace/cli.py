@@ -1,4 +1,8 @@
-"""Command line: `gradtrace run [--format text|json] [--output FILE] SCRIPT [ARGS...]`."""
+"""Command line.
+
+  gradtrace run [--format text|json] [--output FILE] SCRIPT [ARGS...]
+  gradtrace rule [SLUG]
+"""
 from __future__ import annotations
 
 import argparse
@@ -29,16 +33,44 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("script", metavar="SCRIPT", help="the Python script to run")
     run.add_argument("args", nargs=argparse.REMAINDER, metavar="ARGS",
                      help="arguments passed to the script")
+    rule = commands.add_parser(
+        "rule", help="explain a cause: what happens, why, an example and the fix",
+        description="Print the page of a cause (its slug appears in every finding). "
+        "Without SLUG, list the causes.")
+    rule.add_argument("slug", metavar="SLUG", nargs="?", help="e.g. numpy_conversion")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     options = parser.parse_args(argv)
-    if options.command != "run":
-        parser.print_help(sys.stderr)
+    if options.command == "run":
+        return _run(options)
+    if options.command == "rule":
+        return _rule(options.slug)
+    parser.print_help(sys.stderr)
+    return USAGE_ERROR
+
+
+def _rule(slug: str | None) -> int:
+    from rich.markdown import Markdown
+    from rich.text import Text
+
+    from gradtrace.catalogue import CAUSES
+    from gradtrace.render.text import make_console, print_trimmed
+
+    if slug is not None and slug not in CAUSES:
+        print(f"gradtrace: error: no cause named {slug!r}; `gradtrace rule` lists them",
+              file=sys.stderr)
         return USAGE_ERROR
-    return _run(options)
+    console = make_console(sys.stdout)
+    if slug is None:
+        lines = [f"{c.slug:<22} {c.severity:<8} {c.title}" for c in CAUSES.values()]
+        print_trimmed(console, lambda: console.print(Text("\n".join(lines)), soft_wrap=True))
+    else:
+        page = Markdown(CAUSES[slug].page(), code_theme="ansi_dark")
+        print_trimmed(console, lambda: console.print(page))
+    return 0
 
 
 def _run(options) -> int:

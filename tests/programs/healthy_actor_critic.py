@@ -9,6 +9,8 @@ cause: none
 """
 import tensorflow as tf
 
+tf.keras.utils.set_random_seed(0)  # reproducible, so gradtrace's output can be compared
+
 N_OBS, N_ACTIONS = 4, 3
 obs_in = tf.keras.Input((N_OBS,), name="obs")
 hidden = tf.keras.layers.Dense(32, activation="relu", name="shared")(obs_in)

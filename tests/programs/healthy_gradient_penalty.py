@@ -8,6 +8,8 @@ cause: none
 """
 import tensorflow as tf
 
+tf.keras.utils.set_random_seed(0)  # reproducible, so gradtrace's output can be compared
+
 generator = tf.keras.Sequential(
     [tf.keras.Input((4,)), tf.keras.layers.Dense(16, activation="relu", name="g_hidden"),
      tf.keras.layers.Dense(2, name="g_out")],

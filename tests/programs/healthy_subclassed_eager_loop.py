@@ -9,6 +9,8 @@ cause: none
 import numpy as np
 import tensorflow as tf
 
+tf.keras.utils.set_random_seed(0)  # reproducible, so gradtrace's output can be compared
+
 
 class MLP(tf.keras.Model):
     def __init__(self, **kwargs):

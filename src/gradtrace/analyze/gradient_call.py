@@ -14,7 +14,7 @@ from typing import Any
 from gradtrace import frames
 from gradtrace.analyze.dataflow import Ancestry, GraphFlow, ancestry
 from gradtrace.analyze.evidence import evidence_path, first_blocker
-from gradtrace.findings import Finding, Location
+from gradtrace.findings import Finding, Location, PathStep
 from gradtrace.record.events import TapeInfo, VariableInfo
 from gradtrace.record.recorder import handle_keys
 
@@ -43,6 +43,7 @@ class GradientCall:
     location: Location | None
     custom_nones: list = field(default_factory=list)
     watched_handles: frozenset = frozenset()
+    frame: Any = None  # the user's frame that called tape.gradient, alive while diagnosing
     _ancestry: Ancestry | None = None
 
     @classmethod
@@ -67,7 +68,8 @@ class GradientCall:
         except Exception:  # noqa: BLE001  (a tape already released)
             pass
         return cls(recorder, tape, info, flow, tf.inside_function(), target_keys, target_type,
-                   built, results, exc, frames.user_location(call_frame), custom_nones, watched)
+                   built, results, exc, frames.user_location(call_frame), custom_nones, watched,
+                   frames.user_frame(call_frame))
 
     @property
     def ancestry(self) -> Ancestry:
@@ -171,7 +173,17 @@ def _merge(findings: list[Finding]) -> list[Finding]:
                                           if v not in grouped[key].variables)
         else:
             grouped[key] = finding
+    for finding in grouped.values():
+        _mention_all_variables(finding)
     return list(grouped.values())
+
+
+def _mention_all_variables(finding: Finding) -> None:
+    """The message names its first variable; say how many more the finding covers."""
+    first, others = finding.variables[0], len(finding.variables) - 1
+    if others:
+        more = f"`{first}` (and {others} more variable{'s' if others > 1 else ''})"
+        finding.message = finding.message.replace(f"`{first}`", more, 1)
 
 
 def _classify(call: GradientCall, source: Source, got: list[Source]) -> Finding:
@@ -251,6 +263,16 @@ def _predict_evidence(call: GradientCall, source: Source) -> Finding | None:
                 "predict_in_tape", [source], predict.location,
                 f"{predict.model_name}.predict() ran inside the tape and returned NumPy values: "
                 f"the tape cannot connect them to `{source.name}`.")
+        fed = ancestry(call.flow, predict.input_keys) if predict.input_keys else None
+        if fed is not None and fed.reads.get(source.key):
+            path = evidence_path(fed.path_from(fed.reads[source.key][0]), None, source.name)
+            path.append(PathStep(f"{predict.model_name}.predict", predict.location,
+                                 "returns NumPy"))
+            return call.finding(
+                "predict_in_tape", [source], predict.location,
+                f"A tensor computed from `{source.name}` went into "
+                f"{predict.model_name}.predict(), a separate prediction loop that returns "
+                "NumPy values: the tape cannot follow the loss back through it.", path)
     return None
 
 
@@ -283,10 +305,27 @@ def _conversion_path(call: GradientCall, conversion, source: Source) -> list:
 def _unused(call: GradientCall, source: Source, got: list[Source]) -> Finding | None:
     if not got:
         return None
-    where = _last_read_location(call, source.key)
+    where = _unused_location(call, source.key)
+    info = source.info
+    created = info.created_at if info else None
+    defined = f", created at line {created.line}," if created and created != where else ""
     return call.finding(
         "unused_variable", [source], where,
-        f"`{source.name}` is computed but never reaches the loss; the other variables train.")
+        f"`{source.name}`{defined} is computed but never reaches the loss; the other "
+        "variables train.")
+
+
+def _unused_location(call: GradientCall, handle) -> Location | None:
+    """Where the unused variable was last read in the step, else where it was created.
+
+    In a traced step (`fit`) the read sits under the `fit` line, which says little; the
+    creation site (a functional `Dense(...)(h)` line, a `build`) says more.
+    """
+    read = _last_read_location(call, handle)
+    if read is not None:
+        return read
+    info = call.recorder.variables.get(handle)
+    return info.created_at if info else None
 
 
 def _last_read_location(call: GradientCall, handle) -> Location | None:
@@ -327,9 +366,36 @@ def _numpy_target(call: GradientCall, missing: list[Source]) -> Finding:
             "numpy_conversion", missing, conversion.location,
             f"The loss passed to tape.gradient is a {call.target_type}, not a tensor: the "
             f"values left TensorFlow through {conversion.how} here.", steps)
-    return call.finding(
+    return _numpy_target_from_source(call, missing) or call.finding(
         "numpy_conversion", missing, call.location,
         f"The loss passed to tape.gradient is a {call.target_type}, not a tensor.")
+
+
+def _numpy_target_from_source(call: GradientCall, missing: list[Source]) -> Finding | None:
+    """NumPy functions read tensors in C, unseen: find the line in the caller's source."""
+    from gradtrace.analyze.source_trace import find_conversion
+    from gradtrace.findings import PathStep
+
+    if call.frame is None or call.location is None:
+        return None
+    found = find_conversion(call.frame, call.location.line,
+                            lambda v: _is_tensor(call.recorder.tf, v))
+    if found is None:
+        return None
+    where = Location(call.location.file, found.line, call.location.function)
+    converted = ancestry(call.flow, [call.flow.key(found.tensor)])
+    steps = []
+    for source in missing:
+        reads = converted.reads.get(source.key)
+        if reads:
+            steps = evidence_path(converted.path_from(reads[0]), None, source.name)
+            break
+    steps.append(PathStep(found.expression, where, "left TensorFlow"))
+    return call.finding(
+        "numpy_conversion", missing, where,
+        f"The loss passed to tape.gradient is a {call.target_type}, not a tensor: "
+        f"`{found.tensor_name}` (a tensor) went into `{found.expression}`, which NumPy "
+        "computed outside TensorFlow.", steps)
 
 
 def _untracked(call: GradientCall) -> list[Finding]:

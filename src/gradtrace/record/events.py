@@ -65,8 +65,9 @@ class Conversion:
 @dataclass
 class PredictCall:
     model_name: str
-    handles: frozenset
+    handles: frozenset  # the predicting model's variables
     location: Location | None
+    input_keys: tuple = ()  # eager tensors given to predict() (a generator's output, say)
 
 
 @dataclass

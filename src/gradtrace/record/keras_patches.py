@@ -39,7 +39,7 @@ def _predict_wrapper(recorder, original):
     def predict(model, *args, **kwargs):
         if not recorder.recording_active() or getattr(recorder._tls, "predict", None):
             return original(model, *args, **kwargs)
-        call = recorder._guard(_predict_call, recorder, model)
+        call = recorder._guard(_predict_call, recorder, model, args[:1] or [kwargs.get("x")])
         for info in recorder.current_tape_infos():
             if call is not None:
                 info.predicts.append(call)
@@ -59,7 +59,7 @@ def _predict_wrapper(recorder, original):
     return predict
 
 
-def _predict_call(recorder, model) -> PredictCall:
+def _predict_call(recorder, model, inputs) -> PredictCall:
     handles = set()
     for variable in model.variables:
         recorder.variable_info(variable)
@@ -67,18 +67,30 @@ def _predict_call(recorder, model) -> PredictCall:
             handle = getattr(component, "handle", None)
             if hasattr(handle, "_id"):
                 handles.add(handle._id)
+    tf = recorder.tf
+    input_keys = tuple(t._id for t in tf.nest.flatten(inputs) if hasattr(t, "_id"))
     return PredictCall(getattr(model, "name", type(model).__name__), frozenset(handles),
-                       frames.caller_location(3))
+                       frames.caller_location(3), input_keys)
 
 
 def _predict_failed(recorder, model, call: PredictCall, frame) -> None:
+    from gradtrace.analyze.dataflow import GraphFlow, ancestry
+
     recorder.qualify_legacy_names(frames.user_frame(frame))
-    names = [recorder.variable_info(v).name for v in model.trainable_variables]
+    # The variables whose values went into predict() (a generator's, in a GAN step) lose
+    # their gradient first; the predicting model's own variables too.
+    fed = ancestry(GraphFlow(recorder), call.input_keys).reads if call.input_keys else {}
+    in_creation_order = sorted((k for k in fed if isinstance(k, int)))
+    names = [recorder.variables[key].name for key in in_creation_order
+             if key in recorder.variables and recorder.variables[key].trainable]
+    names += [n for n in (recorder.variable_info(v).name for v in model.trainable_variables)
+              if n not in names]
     recorder.add_finding(Finding(
         cause="predict_in_tape", variables=names, location=call.location,
         message=f"{call.model_name}.predict() ran inside a recording tape: it is a separate "
         "prediction loop that returns NumPy values, so the tape cannot connect its results to "
-        "the model's variables (tf-keras even fails trying to differentiate its input pipeline).",
+        "the variables that computed its input or to the model's own (tf-keras even fails "
+        "trying to differentiate its input pipeline).",
     ))
 
 

@@ -43,6 +43,7 @@ class Recorder:
         self.findings: list[Finding] = []
         self._finding_keys: set = set()
         self.variables: dict[int, VariableInfo] = {}  # eager handle id -> info
+        self._creating = threading.local()  # nesting of variable constructors
         self.compile_sites: dict[int, Location] = {}  # id(model) -> compile() call site
         self.producers: OrderedDict[Any, OpNode] = OrderedDict()  # eager output id -> op
         self.graph_recording: dict[Any, bool] = {}  # graph Operation -> tape was recording
@@ -160,8 +161,16 @@ class Recorder:
 
         def variable_call(original):
             def __call__(cls, *args, **kwargs):
-                variable = original(cls, *args, **kwargs)
-                recorder._guard(recorder._on_variable_created, variable, sys._getframe(1))
+                # tf.Variable(...) calls the metaclass again for ResourceVariable; only the
+                # outermost call sees the user's frame.
+                nesting = recorder._creating
+                nesting.depth = getattr(nesting, "depth", 0) + 1
+                try:
+                    variable = original(cls, *args, **kwargs)
+                finally:
+                    nesting.depth -= 1
+                if nesting.depth == 0:
+                    recorder._guard(recorder._on_variable_created, variable, sys._getframe(1))
                 return variable
             return __call__
 

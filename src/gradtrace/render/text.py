@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from typing import TextIO
 
@@ -14,6 +15,8 @@ from gradtrace.findings import Finding, Location
 from gradtrace.runner import RunResult
 
 MAX_WIDTH = 100
+MAX_LISTED_VARIABLES = 8
+_TRAILING_SPACE = re.compile(r" +((?:\x1b\[[0-9;]*m)*)$", re.MULTILINE)
 
 
 def make_console(file: TextIO | None = None) -> Console:
@@ -27,6 +30,18 @@ def make_console(file: TextIO | None = None) -> Console:
 
 
 def render_text(result: RunResult, console: Console) -> None:
+    print_trimmed(console, lambda: _render(result, console))
+
+
+def print_trimmed(console: Console, draw) -> None:
+    """Rich pads wrapped lines to the full width; write what `draw` prints without it."""
+    with console.capture() as captured:
+        draw()
+    console.file.write(_TRAILING_SPACE.sub(r"\1", captured.get()))
+    console.file.flush()
+
+
+def _render(result: RunResult, console: Console) -> None:
     findings = result.findings
     if not findings:
         if result.exception is not None:
@@ -50,7 +65,7 @@ def finding_block(finding: Finding, primary: bool = False) -> Group:
     parts = [Text.assemble((f"{finding.severity}[{finding.cause}]", style), ": ",
                            (finding.title, "bold"))]
     if finding.variables:
-        parts.append(_field("variables", ", ".join(finding.variables)))
+        parts.append(_field("variables", _variables(finding.variables)))
     if finding.location is not None:
         parts.append(_field("at", _where(finding.location)))
         code = _code_excerpt(finding.location)
@@ -67,6 +82,13 @@ def finding_block(finding: Finding, primary: bool = False) -> Group:
 def _field(label: str, value: str, style: str = "") -> Padding:
     text = Text.assemble((f"{label}: ", "bold"), (value, style))
     return Padding(text, (0, 0, 0, 2), expand=False)
+
+
+def _variables(names: list[str]) -> str:
+    if len(names) <= MAX_LISTED_VARIABLES:
+        return ", ".join(names)
+    shown = names[:MAX_LISTED_VARIABLES - 2] + ["..."] + names[-1:]
+    return f"{len(names)} variables: " + ", ".join(shown) + " (--format json lists each)"
 
 
 def _where(location: Location) -> str:

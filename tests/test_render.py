@@ -1,0 +1,84 @@
+"""The text and JSON reports, from findings made by hand (no TensorFlow needed)."""
+import io
+import json
+
+from gradtrace.findings import Finding, Location, PathStep
+from gradtrace.render.json_report import render_json
+from gradtrace.render.text import MAX_WIDTH, make_console, render_text
+from gradtrace.runner import RunResult
+
+
+def a_result(tmp_path, variables=("model/dense/kernel", "model/dense/bias")) -> RunResult:
+    script = tmp_path / "train.py"
+    script.write_text("import tensorflow as tf\n" + "x = 1\n" * 8
+                      + "loss = np.mean((pred.numpy() - y) ** 2)  # the break\n")
+    where = Location(str(script), 10, "train_step")
+    finding = Finding(
+        cause="numpy_conversion", variables=list(variables), location=where,
+        message="A tensor computed from `model/dense/kernel` was converted with numpy. " * 3,
+        path=[PathStep("ReadVariableOp", Location(str(script), 9, "train_step"), "reads kernel"),
+              PathStep(".numpy()", where, "left TensorFlow")])
+    return RunResult(script=str(script), exit_code=1, exception=ValueError("No gradients"),
+                     findings=[finding], tensorflow_version="2.21.0", keras_version="3.15.1")
+
+
+def render(result) -> str:
+    out = io.StringIO()
+    render_text(result, make_console(out))
+    return out.getvalue()
+
+
+def test_text_report_names_cause_variables_line_code_and_fix(tmp_path):
+    text = render(a_result(tmp_path))
+    assert "error[numpy_conversion]" in text
+    assert "model/dense/kernel, model/dense/bias" in text
+    assert "train.py:10 in train_step" in text
+    assert "loss = np.mean((pred.numpy() - y) ** 2)" in text
+    assert "fix: Keep the computation in TensorFlow" in text
+    assert "ReadVariableOp (line 9) [reads kernel] -> .numpy() (line 10)" in text
+
+
+def test_text_report_off_a_terminal_has_no_colour_and_fits_100_columns(tmp_path):
+    text = render(a_result(tmp_path))
+    assert "\x1b[" not in text
+    lines = text.splitlines()
+    assert max(len(line) for line in lines) <= MAX_WIDTH
+    assert all(line == line.rstrip() for line in lines), "trailing padding"
+
+
+def test_no_color_is_honoured_on_a_terminal(tmp_path, monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+    out = io.StringIO()
+    out.isatty = lambda: True
+    console = make_console(out)
+    console.force_terminal = True
+    render_text(a_result(tmp_path), console)
+    assert "\x1b[3" not in out.getvalue()  # no colour codes (bold may remain)
+
+
+def test_long_variable_lists_are_shortened_in_text_only(tmp_path):
+    names = [f"mobilenet/block_{i}/kernel" for i in range(150)]
+    result = a_result(tmp_path, names)
+    text = render(result)
+    assert "150 variables: mobilenet/block_0/kernel" in text
+    assert "mobilenet/block_149/kernel" in text and "mobilenet/block_70/kernel" not in text
+    assert json.loads(render_json(result))["findings"][0]["variables"] == names
+
+
+def test_json_report_has_the_documented_shape(tmp_path):
+    report = json.loads(render_json(a_result(tmp_path)))
+    assert set(report) == {"gradtrace", "tensorflow", "keras", "script", "exit_code",
+                           "exception", "findings"}
+    assert report["exception"] == {"type": "ValueError", "message": "No gradients"}
+    finding = report["findings"][0]
+    assert set(finding) == {"cause", "severity", "title", "message", "fix", "variables",
+                            "location", "path"}
+    assert finding["location"]["line"] == 10
+    assert finding["location"]["code"].startswith("loss = np.mean(")
+    assert finding["path"][0] == {"op": "ReadVariableOp", "note": "reads kernel",
+                                  "location": {"file": report["script"], "line": 9,
+                                               "function": "train_step", "code": "x = 1"}}
+
+
+def test_nothing_is_printed_for_a_clean_run(tmp_path):
+    assert render(RunResult(script="train.py", exit_code=0)) == ""
