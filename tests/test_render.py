@@ -28,7 +28,8 @@ def render(result) -> str:
     return out.getvalue()
 
 
-def test_text_report_names_cause_variables_line_code_and_fix(tmp_path):
+def test_text_report_names_cause_variables_line_code_and_fix(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # paths are shown relative to the working directory
     text = render(a_result(tmp_path))
     assert "error[numpy_conversion]" in text
     assert "model/dense/kernel, model/dense/bias" in text

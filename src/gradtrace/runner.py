@@ -80,14 +80,9 @@ def run_script(path: str, args: list[str], recorder: Recorder | None = None) -> 
             sys.path.pop(0)
         if main_module is not None:
             sys.modules["__main__"] = main_module
-    result.findings = list(recorder.findings)
-    if result.exception is not None and not _has_errors(result.findings):
-        for finding in explain_exception(recorder, result.exception):
-            recorder.add_finding(finding)
-        result.findings = list(recorder.findings)
-    result.findings = rank(result.findings)
+    result.findings = collect_findings(recorder, result.exception)
     result.internal_errors = list(recorder.internal_errors)
-    result.tensorflow_version, result.keras_version = _versions()
+    result.tensorflow_version, result.keras_version = versions()
     return result
 
 
@@ -107,6 +102,14 @@ def _exec_as_main(path: str) -> None:
                          __loader__=importlib.machinery.SourceFileLoader("__main__", path))
     sys.modules["__main__"] = main
     exec(code, main.__dict__)
+
+
+def collect_findings(recorder: Recorder, exception: BaseException | None) -> list[Finding]:
+    """What the recorder found, plus what the exception itself shows, most likely first."""
+    if exception is not None and not _has_errors(recorder.findings):
+        for finding in explain_exception(recorder, exception):
+            recorder.add_finding(finding)
+    return rank(list(recorder.findings))
 
 
 def rank(findings: list[Finding]) -> list[Finding]:
@@ -153,7 +156,7 @@ def _is_own_frame(filename: str) -> bool:
         os.path.dirname(os.path.abspath(__file__)) + os.sep)
 
 
-def _versions() -> tuple[str | None, str | None]:
+def versions() -> tuple[str | None, str | None]:
     tf = sys.modules.get("tensorflow")
     tf_version = getattr(tf, "__version__", None)
     keras = None

@@ -118,6 +118,8 @@ def diagnose(call: GradientCall) -> list[Finding]:
         return _diagnose_exception(call)
     if call.results is None:
         return []
+    if not call.sources and call.target_keys:
+        return _nothing_requested(call)
     findings = _untracked(call) if call.target_keys else []
     missing = [s for s, r in zip(call.sources, call.results) if r is None]
     if missing:
@@ -318,12 +320,13 @@ def _unused(call: GradientCall, source: Source, got: list[Source]) -> Finding | 
 def _unused_location(call: GradientCall, handle) -> Location | None:
     """Where the unused variable was last read in the step, else where it was created.
 
-    In a traced step (`fit`) the read sits under the `fit` line, which says little; the
-    creation site (a functional `Dense(...)(h)` line, a `build`) says more.
+    When the read sits under the very line that asked for the gradient (`fit`,
+    `check_model`), it says little; the creation site (a functional `Dense(...)(h)`
+    line, a `build`) says more.
     """
     read = _last_read_location(call, handle)
-    if read is not None:
-        return read
+    if read is not None and read != call.location:
+        return read  # else the forward pass ran inside a library call (fit, check_model)
     info = call.recorder.variables.get(handle)
     return info.created_at if info else None
 
@@ -398,8 +401,35 @@ def _numpy_target_from_source(call: GradientCall, missing: list[Source]) -> Find
         "computed outside TensorFlow.", steps)
 
 
-def _untracked(call: GradientCall) -> list[Finding]:
-    """Variables the loss reads that Keras does not know about, so no one asks for them."""
+def _nothing_requested(call: GradientCall) -> list[Finding]:
+    """tape.gradient(loss, []) while the loss reads variables: they were all frozen (or
+    never tracked, which `_untracked` tells apart)."""
+    untracked = _untracked(call, any_raw=True)
+    if untracked:
+        return untracked
+    in_creation_order = sorted((k for k in call.ancestry.reads if isinstance(k, int)))
+    infos = [call.recorder.variables[key] for key in in_creation_order
+             if key in call.recorder.variables]
+    if not infos:
+        return []
+    frozen = next((i.frozen_at for i in infos if i.frozen_at), None)
+    names = list(dict.fromkeys(i.name for i in infos))
+    if frozen is not None:
+        location, layer = frozen
+        message = (f"`{layer}.trainable = False` here froze every variable the loss uses "
+                   f"({len(names)}), so the gradient was asked for an empty list.")
+    else:
+        location = call.location
+        message = (f"The gradient was asked for an empty list of variables, while the loss "
+                   f"uses {len(names)}: nothing is trainable.")
+    return [Finding(cause="frozen_model", variables=names, location=location or call.location,
+                    message=message)]
+
+
+def _untracked(call: GradientCall, any_raw: bool = False) -> list[Finding]:
+    """Variables the loss reads that Keras does not know about, so no one asks for them:
+    raw tf.Variables held by a Keras 3 layer or created in the training step (or, when
+    nothing at all was requested, any raw tf.Variable of the user's)."""
     requested = {s.key for s in call.sources}
     anc = call.ancestry
     findings = []
@@ -409,8 +439,7 @@ def _untracked(call: GradientCall) -> list[Finding]:
             continue
         if not any(r.recording is not False for r in reads):
             continue
-        created_in_step = isinstance(key, int) and key > call.tape_info.start_key
-        if not (info.owner_is_keras3_layer or created_in_step):
+        if not (any_raw or info.owner_is_keras3_layer or _created_in_step(call, key, info)):
             continue
         where = f"in {info.owner}" if info.owner else "inside the training step"
         findings.append(Finding(
@@ -419,6 +448,16 @@ def _untracked(call: GradientCall) -> list[Finding]:
             "but it is not among the trainable variables, so it never gets a gradient.",
         ))
     return findings
+
+
+def _created_in_step(call: GradientCall, key, info: VariableInfo) -> bool:
+    """Created after the tape opened, or (a tf.function's first call lifts its variables
+    out of the graph) by the very function that asks for the gradient."""
+    if isinstance(key, int) and key > call.tape_info.start_key:
+        return True
+    made, asked = info.created_at, call.location
+    return bool(made and asked and made.file == asked.file and made.function == asked.function
+                and made.function != "<module>")
 
 
 def _value_findings(call: GradientCall) -> list[Finding]:
@@ -473,3 +512,29 @@ def _is_float(dtype) -> bool:
     except TypeError:
         return True  # unknown: make no claim
     return dtype.is_floating or dtype.is_complex
+
+
+def gradient_statuses(call: GradientCall) -> list:
+    """Each requested source with its gradient's status and norm (values only in eager)."""
+    import numpy as np
+
+    from gradtrace.report import VariableGradient
+
+    if call.results is None:
+        return []
+    statuses = []
+    for source, result in zip(call.sources, call.results):
+        layer = source.name.rsplit("/", 1)[0] if "/" in source.name else ""
+        if result is None:
+            statuses.append(VariableGradient(source.name, "none", None, layer))
+            continue
+        array = getattr(result, "values", result)  # IndexedSlices: the rows that got one
+        if call.compiled or not hasattr(array, "numpy"):
+            statuses.append(VariableGradient(source.name, "ok", None, layer))
+            continue
+        value = np.asarray(array.numpy(), dtype=np.float64)
+        norm = float(np.sqrt(np.sum(np.square(value))))
+        status = "nonfinite" if not np.all(np.isfinite(value)) else "zero" if not value.any() \
+            else "ok"
+        statuses.append(VariableGradient(source.name, status, norm, layer))
+    return statuses

@@ -50,6 +50,7 @@ class VariableInfo:
     raw_in_user_code: bool = False  # created by a direct tf.Variable(...) call in user code
     owner: str = ""  # class and name of the Keras layer whose method created it
     owner_is_keras3_layer: bool = False
+    frozen_at: tuple | None = None  # (Location, layer name) of the user's `trainable = False`
 
 
 @dataclass

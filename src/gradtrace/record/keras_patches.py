@@ -1,4 +1,5 @@
-"""Keras patches: `predict` inside a tape, and where `compile` chose the loss."""
+"""Keras patches: `predict` inside a tape, where `compile` chose the loss, what `fit`
+did, and where the user's code froze a layer (`trainable = False`)."""
 from __future__ import annotations
 
 import sys
@@ -10,23 +11,60 @@ from gradtrace.record.events import PredictCall
 
 def install_keras3(recorder, patcher) -> None:
     from keras.src.backend.tensorflow.trainer import TensorFlowTrainer
+    from keras.src.layers.layer import Layer
     from keras.src.trainers.trainer import Trainer
 
     import keras
 
+    _patch_trainable(recorder, patcher, Layer)
     _patch_predict(recorder, patcher, TensorFlowTrainer)
     _patch_compile(recorder, patcher, Trainer)
     _patch_fit(recorder, patcher, TensorFlowTrainer, keras.losses)
 
 
 def install_tf_keras(recorder, patcher) -> None:
+    from tf_keras.src.engine.base_layer import Layer
     from tf_keras.src.engine.training import Model
 
     import tf_keras
 
+    _patch_trainable(recorder, patcher, Layer)
     _patch_predict(recorder, patcher, Model)
     _patch_compile(recorder, patcher, Model)
     _patch_fit(recorder, patcher, Model, tf_keras.losses)
+
+
+def _patch_trainable(recorder, patcher, cls) -> None:
+    """Remember where the user's code set `layer.trainable = False`, for every variable
+    the layer holds: the place to show when nothing is left to train."""
+    prop = cls.__dict__.get("trainable")
+    if not isinstance(prop, property) or prop.fset is None:
+        return
+
+    nesting = recorder._tls
+
+    def setter(layer, value):
+        depth = getattr(nesting, "trainable_depth", 0)
+        nesting.trainable_depth = depth + 1
+        try:
+            prop.fset(layer, value)
+        finally:
+            nesting.trainable_depth = depth
+        if depth == 0:  # not Keras passing the flag on to sublayers
+            recorder._guard(_note_trainable, recorder, layer, value, sys._getframe(1))
+
+    patcher.replace(cls, "trainable", property(prop.fget, setter, prop.fdel, prop.__doc__))
+
+
+def _note_trainable(recorder, layer, value, caller) -> None:
+    location = frames.user_location(caller)  # above Keras' own __setattr__
+    if location is None:
+        return
+    name = getattr(layer, "name", type(layer).__name__)
+    for variable in getattr(layer, "variables", None) or getattr(layer, "weights", []):
+        info = recorder.variable_info(variable)
+        if info is not None:
+            info.frozen_at = (location, name) if not value else None
 
 
 def _patch_predict(recorder, patcher, cls) -> None:

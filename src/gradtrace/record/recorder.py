@@ -63,6 +63,8 @@ class Recorder:
         self._callback_on = False
         self._installed: set[str] = set()
         self.tf = None
+        self.keep_gradients = False  # check(): keep each gradient call's per-variable status
+        self.gradients: list[list] = []
 
     # ----------------------------------------------------------------- lifecycle
     def start(self) -> "Recorder":
@@ -372,6 +374,10 @@ class Recorder:
         call = GradientCall.build(self, tape, info, target, sources, result, call_frame, exc,
                                   list(custom_nones))
         new = diagnose(call)
+        if self.keep_gradients:
+            from gradtrace.analyze.gradient_call import gradient_statuses
+
+            self.gradients.append(gradient_statuses(call))
         for finding in new:
             self.add_finding(finding)
         site_calls = self._site_calls.get(info.site, 0) + 1
@@ -394,6 +400,14 @@ class Recorder:
             return  # traced (no eager handle), or a new view of a known variable (assign())
         location = frames.user_location(caller)
         raw = frames.is_user_file(caller.f_code.co_filename)
+        caller_file = caller.f_code.co_filename
+        if "__autograph_generated" in caller_file or f"{os.sep}autograph{os.sep}" in caller_file:
+            # The user's function, converted by autograph for tf.function: TF's own stack
+            # mapping gives back its file and line.
+            from tensorflow.python.util import tf_stack
+
+            location = frames.location_from_stack(tf_stack.extract_stack()) or location
+            raw = True
         owner, keras3_owner = "", False
         if raw:
             owner_obj = caller.f_locals.get("self")
@@ -437,6 +451,7 @@ class Recorder:
         for model in models:
             weights = model.weights
             for variable in weights:
+                self.variable_info(variable)  # known even if created before recording began
                 for key in handle_keys(variable):
                     if key not in owner or len(weights) < owner[key][0]:
                         owner[key] = (len(weights), model.name)

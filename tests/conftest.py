@@ -1,0 +1,2 @@
+"""Shared by the whole suite."""
+pytest_plugins = ["pytester"]
