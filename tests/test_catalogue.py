@@ -34,3 +34,13 @@ def test_cause_page_has_its_sections(slug):
     assert page.startswith(f"# {slug}: ")
     for heading in ("## What happened", "## Why it breaks gradients", "## Fix"):
         assert heading in page
+
+
+def test_committed_docs_match_the_catalogue():
+    from gradtrace.docs import pages
+
+    docs = ROOT / "docs"
+    for relative, text in pages().items():
+        path = docs / relative
+        assert path.exists() and path.read_text() == text, \
+            f"{path} is stale: run `python -m gradtrace.docs`"

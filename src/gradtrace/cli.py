@@ -1,7 +1,8 @@
 """Command line.
 
   gradtrace run [--format text|json] [--output FILE] SCRIPT [ARGS...]
-  gradtrace rule [SLUG]
+  gradtrace lint [--format text|json|sarif] [--select CODES] [--ignore CODES] [PATHS...]
+  gradtrace rule [SLUG | CODE]
 """
 from __future__ import annotations
 
@@ -33,11 +34,25 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("script", metavar="SCRIPT", help="the Python script to run")
     run.add_argument("args", nargs=argparse.REMAINDER, metavar="ARGS",
                      help="arguments passed to the script")
+    lint = commands.add_parser(
+        "lint", help="find gradient-breaking code by reading it (nothing is run)",
+        description="Read Python files (nothing is imported or run) and report code that "
+        "breaks gradients. Exit status: 0 clean, 1 problems found, 2 error. Settings: "
+        "[tool.gradtrace] select/ignore/exclude in pyproject.toml.")
+    lint.add_argument("paths", nargs="*", default=["."], metavar="PATHS",
+                      help="files and folders (default: .)")
+    lint.add_argument("--format", choices=("text", "json", "sarif"), default="text")
+    lint.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE")
+    lint.add_argument("--select", metavar="CODES",
+                      help="comma-separated rule codes, prefixes or cause slugs to report")
+    lint.add_argument("--ignore", metavar="CODES",
+                      help="comma-separated rule codes, prefixes or cause slugs to leave out")
     rule = commands.add_parser(
         "rule", help="explain a cause: what happens, why, an example and the fix",
         description="Print the page of a cause (its slug appears in every finding). "
         "Without SLUG, list the causes.")
-    rule.add_argument("slug", metavar="SLUG", nargs="?", help="e.g. numpy_conversion")
+    rule.add_argument("slug", metavar="SLUG", nargs="?",
+                      help="a cause slug (numpy_conversion) or a lint rule code (GT101)")
     return parser
 
 
@@ -48,6 +63,8 @@ def main(argv: list[str] | None = None) -> int:
         return _run(options)
     if options.command == "rule":
         return _rule(options.slug)
+    if options.command == "lint":
+        return _lint(options)
     parser.print_help(sys.stderr)
     return USAGE_ERROR
 
@@ -59,6 +76,13 @@ def _rule(slug: str | None) -> int:
     from gradtrace.catalogue import CAUSES
     from gradtrace.render.text import make_console, print_trimmed
 
+    from gradtrace.lint.rules import RULES
+
+    if slug is not None and slug.upper() in RULES:
+        console = make_console(sys.stdout)
+        page = Markdown(RULES[slug.upper()].page(), code_theme="ansi_dark")
+        print_trimmed(console, lambda: console.print(page))
+        return 0
     if slug is not None and slug not in CAUSES:
         print(f"gradtrace: error: no cause named {slug!r}; `gradtrace rule` lists them",
               file=sys.stderr)
@@ -71,6 +95,40 @@ def _rule(slug: str | None) -> int:
         page = Markdown(CAUSES[slug].page(), code_theme="ansi_dark")
         print_trimmed(console, lambda: console.print(page))
     return 0
+
+
+def _lint(options) -> int:
+    from pathlib import Path
+
+    from gradtrace.lint import lint_paths
+    from gradtrace.lint.config import ConfigError, load_config
+    from gradtrace.lint.output import render_json, render_sarif, render_text
+
+    try:
+        config = load_config(Path(options.paths[0]) if options.paths else Path("."))
+    except ConfigError as exc:
+        print(f"gradtrace: error: {exc}", file=sys.stderr)
+        return USAGE_ERROR
+    select = _codes(options.select) if options.select else config.get("select")
+    ignore = _codes(options.ignore) if options.ignore else config.get("ignore", [])
+    try:
+        result = lint_paths(options.paths, select, ignore, config.get("exclude", []))
+    except FileNotFoundError as exc:
+        print(f"gradtrace: error: no such file or folder: {exc}", file=sys.stderr)
+        return USAGE_ERROR
+    render = {"text": render_text, "json": render_json, "sarif": render_sarif}[options.format]
+    text = render(result)
+    if options.output:
+        Path(options.output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    if result.errors:
+        return USAGE_ERROR
+    return 1 if result.findings else 0
+
+
+def _codes(text: str) -> list[str]:
+    return [c.strip() for c in text.split(",") if c.strip()]
 
 
 def _run(options) -> int:

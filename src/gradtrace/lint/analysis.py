@@ -1,0 +1,579 @@
+"""Static analysis of one module: where values computed from a model reach a loss.
+
+Each function (and the module body) is read top to bottom, following which names hold
+values computed from a model or a layer's weights ("connected" values). An operation
+without a gradient (argmax, a cast to int, `.numpy()`, `stop_gradient`...) applied to a
+connected value makes a "cut" value. At the places where a loss meets the gradient (the
+target of `tape.gradient`, the return of a loss function, the output of a layer that
+reads its own weights), a value that is cut and no longer connected is reported at the
+cut; one connected only by a forward pass the tape did not record is reported there.
+"""
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+
+NUMPY_MODULES = {"np", "numpy", "onp"}
+NONDIFFERENTIABLE = {
+    "argmax", "argmin", "round", "rint", "floor", "ceil", "sign", "equal", "not_equal",
+    "greater", "greater_equal", "less", "less_equal", "categorical", "multinomial",
+    "one_hot", "unique", "searchsorted", "bucketize", "logical_and", "logical_or",
+    "logical_not", "is_nan", "is_finite", "isnan", "isfinite", "count_nonzero",
+}
+NO_GRADIENT_PATH = {"shape", "size", "rank", "zeros_like", "ones_like", "shape_n",
+                    "get_shape", "stop_gradient_placeholder"}
+TF_ROOTS = {"tf", "tensorflow", "keras", "ops", "K", "backend", "math", "random", "nn"}
+INTEGER_DTYPES = {"int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
+                  "bool"}
+TENSOR_MAKERS = {"constant", "convert_to_tensor", "zeros", "ones", "fill", "normal",
+                 "uniform", "truncated_normal", "range", "linspace", "eye", "zeros_like",
+                 "ones_like", "identity", "cast", "stack", "concat", "reshape", "expand_dims"}
+MODEL_CONSTRUCTORS = ("Sequential", "Model", "Functional", "load_model", "clone_model")
+LAYER_BASES = ("Layer", "Model", "Sequential")
+
+
+@dataclass(frozen=True)
+class Cut:
+    line: int
+    col: int
+    rule: str
+    what: str  # the operation, in the user's words: "tf.argmax", ".numpy()"
+
+
+@dataclass(frozen=True)
+class Taint:
+    recorded: bool = False  # computed from a model while a tape records (or in a loss/layer)
+    unrecorded: int | None = None  # line of a forward pass no tape recorded
+    cuts: tuple = ()
+    inputs_only: bool = False  # connected only through a layer's inputs (indices, masks...)
+
+    @property
+    def connected(self) -> bool:
+        return self.recorded or self.unrecorded is not None
+
+    def __or__(self, other: "Taint") -> "Taint":
+        if other is CLEAN:
+            return self
+        if self is CLEAN:
+            return other
+        cuts = self.cuts + tuple(c for c in other.cuts if c not in self.cuts)
+        inputs_only = (self.inputs_only or not self.connected) and (
+            other.inputs_only or not other.connected) and (self.connected or other.connected)
+        return Taint(self.recorded or other.recorded,
+                     self.unrecorded if self.unrecorded is not None else other.unrecorded, cuts,
+                     inputs_only)
+
+
+CLEAN = Taint()
+
+
+@dataclass
+class Diagnostic:
+    rule: str
+    line: int
+    col: int
+    function: str
+    message: str
+
+
+@dataclass
+class Scope:
+    """How to read one function: what it is, and what holds connected values in it."""
+
+    name: str
+    kind: str = "function"  # module | function | loss | layer_call | train_step
+    traced: bool = False  # runs traced: train_step, compiled loss, @tf.function
+    weight_attrs: frozenset = frozenset()  # self.<attr> holding the layer's own weights
+    model_attrs: frozenset = frozenset()  # self.<attr> holding sublayers or models
+    env: dict = field(default_factory=dict)
+    tapes: dict = field(default_factory=dict)  # tape name -> TapeBlock
+    recording: bool = False
+    in_tape: bool = False
+    tensors: dict = field(default_factory=dict)  # name -> line: last assigned a tensor expr
+    created: dict = field(default_factory=dict)  # name -> line: tf.Variable made in this scope
+    frozen: dict = field(default_factory=dict)  # "model" -> line of `model.trainable = False`
+    assigned: dict = field(default_factory=dict)  # name -> the expression last assigned
+
+
+@dataclass
+class TapeBlock:
+    line: int
+    watch_all: bool = True
+    watched: set = field(default_factory=set)
+
+
+def dotted(node: ast.AST) -> str:
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+    elif isinstance(node, ast.Call):
+        parts.append(dotted(node.func) + "()")
+    else:
+        return ""
+    return ".".join(reversed(parts))
+
+
+class ModuleFacts:
+    """What the whole module says: model names, loss functions, Keras version hints."""
+
+    def __init__(self, tree: ast.Module, nodes: list[ast.AST] | None = None) -> None:
+        nodes = nodes if nodes is not None else list(ast.walk(tree))
+        self.models: set[str] = set()
+        self.losses: set[str] = set()
+        self.layer_classes: set[str] = set()
+        self.classes: set[str] = set()  # every class the module defines
+        self.legacy_keras = False
+        self.numpy_helpers: set[str] = set()  # functions given to tf.numpy_function
+        self.variables: dict[str, int] = {}  # name -> line of its tf.Variable(...)
+        self.integer_variables: dict[str, int] = {}
+        self.one_unit_models: set[str] = set()  # Sequential whose last layer is Dense(1)
+        self.compiles = False  # any .compile(...) call
+        assigns, calls = [], []
+        for node in nodes:  # one pass, dispatching on the exact node type
+            kind = type(node)
+            if kind is ast.Call:
+                calls.append(node)
+            elif kind is ast.Assign:
+                if type(node.value) is ast.Call:
+                    assigns.append(node)
+            elif kind is ast.ClassDef:
+                self.classes.add(node.name)
+                if _is_layer_class(node):
+                    self.layer_classes.add(node.name)
+            elif kind is ast.Import or kind is ast.ImportFrom:
+                names = [a.name for a in node.names] + [getattr(node, "module", None) or ""]
+                if any(n.split(".")[0] == "tf_keras" for n in names):
+                    self.legacy_keras = True
+        for node in assigns:
+            self._assignment(node, node.value, dotted(node.value.func))
+        for node in calls:
+            self._call(node, dotted(node.func))
+
+    def _assignment(self, node: ast.Assign, call: ast.Call, callee: str) -> None:
+        if self.constructs_model(call, callee):
+            self.models.update(_target_names(node.targets))
+        if callee in ("tf.Variable", "tensorflow.Variable"):
+            for name in _target_names(node.targets):
+                self.variables[name] = node.lineno
+                if _integer_initial_value(call):
+                    self.integer_variables[name] = node.lineno
+        if _ends_with_one_unit(call):
+            self.one_unit_models.update(_target_names(node.targets))
+
+    def _call(self, node: ast.Call, callee: str) -> None:
+        last = callee.rsplit(".", 1)[-1]
+        if last in ("numpy_function", "py_function", "py_func") and node.args:
+            self.numpy_helpers.update(n.id for n in ast.walk(node.args[0])
+                                      if isinstance(n, ast.Name))
+        elif last == "compile":
+            self.compiles = True
+            for keyword in node.keywords:
+                if keyword.arg == "loss":
+                    self.losses.update(n.id for n in ast.walk(keyword.value)
+                                       if isinstance(n, ast.Name))
+
+    def constructs_model(self, call: ast.Call, name: str | None = None) -> bool:
+        name = dotted(call.func) if name is None else name
+        last = name.rsplit(".", 1)[-1]
+        if name in self.classes:
+            return name in self.layer_classes  # the module's own `class Model(object)`
+        return (last in MODEL_CONSTRUCTORS or ".applications." in f".{name}."
+                or ".layers." in f".{name}." or last in self.layer_classes)
+
+
+def _is_layer_class(node: ast.ClassDef) -> bool:
+    return any(dotted(base).rsplit(".", 1)[-1] in LAYER_BASES for base in node.bases)
+
+
+def _trainable(call: ast.Call) -> bool:
+    return not any(k.arg == "trainable" and isinstance(k.value, ast.Constant)
+                   and k.value.value is False for k in call.keywords)
+
+
+def _integer_initial_value(call: ast.Call) -> bool:
+    for keyword in call.keywords:
+        if keyword.arg == "dtype":
+            text = keyword.value.value if isinstance(keyword.value, ast.Constant) \
+                else dotted(keyword.value)
+            return isinstance(text, str) and text.rsplit(".", 1)[-1] in INTEGER_DTYPES
+        if keyword.arg == "trainable" and isinstance(keyword.value, ast.Constant) \
+                and keyword.value.value is False:
+            return False
+    value = call.args[0] if call.args else None
+    return isinstance(value, ast.Constant) and type(value.value) is int
+
+
+def _ends_with_one_unit(call: ast.Call) -> bool:
+    """Sequential([..., Dense(1, ...)]): a one-unit output."""
+    if not dotted(call.func).endswith("Sequential") or not call.args \
+            or not isinstance(call.args[0], ast.List) or not call.args[0].elts:
+        return False
+    last = call.args[0].elts[-1]
+    return isinstance(last, ast.Call) and dotted(last.func).endswith("Dense") and bool(
+        last.args) and isinstance(last.args[0], ast.Constant) and last.args[0].value == 1
+
+
+def _is_tensor_maker(call: ast.Call) -> bool:
+    name = dotted(call.func)
+    root, _, last = name.partition(".")
+    return (root in ("tf", "tensorflow") or root in NUMPY_MODULES) and \
+        name.rsplit(".", 1)[-1] in TENSOR_MAKERS | {"array", "asarray", "rand", "randn"}
+
+
+def _target_names(targets) -> set[str]:
+    """Names bound by assignment targets (`a`, `a, b`, `*a`), not `a.x = ` or `a[i] = `."""
+    names = set()
+    for target in targets:
+        if isinstance(target, ast.Name):
+            names.add(target.id)
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            names |= _target_names(target.elts)
+        elif isinstance(target, ast.Starred):
+            names |= _target_names([target.value])
+    return names
+
+
+class FunctionAnalyzer:
+    """Reads one function body (or the module body) in order."""
+
+    def __init__(self, facts: ModuleFacts, scope: Scope, out: list[Diagnostic]) -> None:
+        self.facts = facts
+        self.scope = scope
+        self.out = out
+
+    # ---------------------------------------------------------------- reporting
+    def report(self, rule: str, node_or_line, message: str, col: int = 0) -> None:
+        line = getattr(node_or_line, "lineno", node_or_line)
+        col = getattr(node_or_line, "col_offset", col)
+        self.out.append(Diagnostic(rule, line, col, self.scope.name, message))
+
+    def report_sink(self, taint: Taint, where: str) -> None:
+        """A loss meets the gradient here: is anything left connected?"""
+        if taint.recorded:
+            return
+        if taint.cuts:
+            cut = min(taint.cuts, key=lambda c: (c.line, c.col))
+            self.report(cut.rule, cut.line, f"{cut.what} cuts off {where}: no gradient "
+                        "flows back through it.", cut.col)
+        elif taint.unrecorded is not None:
+            self.report("GT107", taint.unrecorded,
+                        "The forward pass ran here, while no tape recorded, and the loss "
+                        "uses only its result: the tape has nothing to differentiate.")
+
+    # ----------------------------------------------------------------- statements
+    def run(self, body: list[ast.stmt]) -> None:
+        for statement in body:
+            self.statement(statement)
+
+    def statement(self, node: ast.stmt) -> None:
+        method = getattr(self, f"stmt_{type(node).__name__}", None)
+        if method is not None:
+            method(node)
+            return
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.expr):
+                self.ev(child)
+            elif isinstance(child, ast.stmt):
+                self.statement(child)
+            elif isinstance(child, ast.excepthandler):
+                self.run(child.body)
+
+    def stmt_FunctionDef(self, node) -> None:
+        pass  # analysed as a scope of its own
+
+    stmt_AsyncFunctionDef = stmt_ClassDef = stmt_FunctionDef
+
+    def stmt_Assign(self, node: ast.Assign) -> None:
+        taint = self.ev(node.value)
+        if isinstance(node.value, ast.Call) and dotted(node.value.func).endswith("GradientTape"):
+            for name in _target_names(node.targets):
+                self.scope.tapes[name] = TapeBlock(node.lineno, _watches_all(node.value))
+        for name in _target_names(node.targets):
+            self.scope.env[name] = taint
+            self.scope.assigned[name] = node.value
+        for name in _target_names(node.targets):
+            if _makes_tensor(node.value):
+                self.scope.tensors[name] = node.lineno
+            else:
+                self.scope.tensors.pop(name, None)
+        if self.scope.kind != "module" and isinstance(node.value, ast.Call) and dotted(
+                node.value.func) in ("tf.Variable", "tensorflow.Variable") \
+                and not _integer_initial_value(node.value) and _trainable(node.value):
+            for name in _target_names(node.targets):
+                self.scope.created[name] = node.lineno
+        if isinstance(node.targets[0], ast.Attribute) and node.targets[0].attr == "trainable" \
+                and isinstance(node.value, ast.Constant):
+            owner = dotted(node.targets[0].value)
+            if node.value.value is False:
+                self.scope.frozen[owner] = node.lineno
+            else:
+                self.scope.frozen.pop(owner, None)
+
+    def stmt_AnnAssign(self, node: ast.AnnAssign) -> None:
+        if node.value is not None:
+            taint = self.ev(node.value)
+            for name in _target_names([node.target]):
+                self.scope.env[name] = taint
+
+    def stmt_AugAssign(self, node: ast.AugAssign) -> None:
+        taint = self.ev(node.value)
+        for name in _target_names([node.target]):
+            self.scope.env[name] = self.scope.env.get(name, CLEAN) | taint
+
+    def stmt_Return(self, node: ast.Return) -> None:
+        if node.value is None:
+            return
+        taint = self.ev(node.value)
+        if self.scope.kind == "loss":
+            self.report_sink(taint, "the model's output before this loss function returns")
+        elif self.scope.kind == "layer_call" and taint.cuts and not taint.recorded:
+            self.report_sink(taint, "this layer's output from its inputs and weights")
+
+    def stmt_With(self, node: ast.With) -> None:
+        scope = self.scope
+        saved = (scope.recording, scope.in_tape)
+        for item in node.items:
+            self.ev(item.context_expr)
+            expr = item.context_expr
+            name = dotted(expr.func) if isinstance(expr, ast.Call) else ""
+            if name.endswith("GradientTape"):
+                tape_name = item.optional_vars.id if isinstance(item.optional_vars,
+                                                                ast.Name) else "<tape>"
+                scope.tapes[tape_name] = TapeBlock(node.lineno, _watches_all(expr))
+                scope.recording = scope.in_tape = True
+            elif name.endswith(".stop_recording"):
+                scope.recording = False
+        self.run(node.body)
+        scope.recording, scope.in_tape = saved
+
+    def stmt_Expr(self, node: ast.Expr) -> None:
+        self.ev(node.value)
+
+    # --------------------------------------------------------------- expressions
+    def ev(self, node: ast.AST | None) -> Taint:
+        if node is None:
+            return CLEAN
+        method = getattr(self, f"ev_{type(node).__name__}", None)
+        if method is not None:
+            return method(node)
+        taint = CLEAN
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.expr):
+                taint = taint | self.ev(child)
+        return taint
+
+    def ev_Name(self, node: ast.Name) -> Taint:
+        return self.scope.env.get(node.id, CLEAN)
+
+    def ev_Constant(self, node) -> Taint:
+        return CLEAN
+
+    def ev_Lambda(self, node) -> Taint:
+        return CLEAN
+
+    def ev_Attribute(self, node: ast.Attribute) -> Taint:
+        if node.attr in ("shape", "dtype", "ndim", "name", "device"):
+            return CLEAN
+        if isinstance(node.value, ast.Name) and node.value.id == "self" \
+                and node.attr in self.scope.weight_attrs:
+            return Taint(recorded=True)
+        return self.ev(node.value)
+
+    def ev_Compare(self, node: ast.Compare) -> Taint:
+        taint = self.ev(node.left)
+        for comparator in node.comparators:
+            taint = taint | self.ev(comparator)
+        if isinstance(node.ops[0], (ast.Is, ast.IsNot, ast.In, ast.NotIn)):
+            return CLEAN
+        return self.cut(taint, node, "GT103", "A comparison")
+
+    def cut(self, taint: Taint, node: ast.AST, rule: str, what: str) -> Taint:
+        if not taint.connected:
+            return taint
+        if taint.inputs_only and rule in ("GT103", "GT104"):
+            return CLEAN  # a layer computing indices or a mask from its inputs
+        return Taint(cuts=taint.cuts + (Cut(node.lineno, node.col_offset, rule, what),))
+
+    def ev_Call(self, node: ast.Call) -> Taint:
+        name = dotted(node.func)
+        last = name.rsplit(".", 1)[-1]
+        root = name.split(".", 1)[0]
+        args = CLEAN
+        for arg in node.args:
+            args = args | self.ev(arg)
+        for keyword in node.keywords:
+            args = args | self.ev(keyword.value)
+        if self.is_model_call(node, name):
+            return args | self.forward_pass(node)
+        if isinstance(node.func, ast.Attribute):
+            receiver = self.ev(node.func.value)
+            if last == "numpy" and not node.args:
+                return self.conversion(receiver, node, ".numpy()")
+            if last in ("predict", "predict_on_batch") and self.is_model(node.func.value):
+                if self.scope.in_tape or self.scope.kind == "train_step":
+                    self.report("GT102", node, f"{name}() inside the tape returns NumPy: "
+                                "the tape cannot connect its result to the model's weights.")
+                return CLEAN
+            if last == "assign" and self.scope.recording and args.connected \
+                    and isinstance(node.func.value, ast.Name):
+                self.scope.env[node.func.value.id] = self.cut(args, node, "GT112",
+                                                              f"{name}()")
+                return CLEAN
+            if last == "watch" and node.args:
+                for block in self.scope.tapes.values():
+                    block.watched.update(n.id for n in ast.walk(node.args[0])
+                                         if isinstance(n, ast.Name))
+            if last == "gradient" and len(node.args) >= 1 and self._is_tape(node.func.value):
+                self.gradient_call(node)
+                return CLEAN
+            if root not in TF_ROOTS and root not in NUMPY_MODULES:
+                args = args | receiver
+        if root in NUMPY_MODULES:
+            return self.conversion(args, node, f"{name}()")
+        if name in ("float", "int"):
+            return self.conversion(args, node, f"{name}()")
+        if root in TF_ROOTS or root == "self":
+            if last in NO_GRADIENT_PATH:
+                return CLEAN  # a shape or a fresh constant: nothing flows back through it
+            if last in NONDIFFERENTIABLE:
+                return self.cut(args, node, "GT103", f"{name}()")
+            if last == "cast" and _casts_to_integer(node):
+                return self.cut(args, node, "GT104", f"{name}() to an integer type")
+            if last == "stop_gradient":
+                return self.cut(args, node, "GT105", f"{name}()")
+            if last in ("numpy_function", "py_function", "py_func"):
+                return self.cut(args, node, "GT106", f"{name}()")
+            if last == "Variable" and (self.scope.in_tape or self.scope.kind == "train_step"):
+                self.report("GT109", node, "A tf.Variable created inside the training step is "
+                            "not among the variables the gradient is asked for.")
+        return args
+
+    def conversion(self, taint: Taint, node: ast.Call, what: str) -> Taint:
+        computing_loss = self.scope.kind == "loss" or self.scope.in_tape
+        if taint.recorded and self.scope.traced and computing_loss and what == ".numpy()":
+            self.report("GT101", node, f"{what} of a value computed from the model, in code "
+                        "that TensorFlow traces: the value is symbolic, and even where it "
+                        "converts, the gradient cannot follow.")
+        return self.cut(taint, node, "GT101", what)
+
+    def forward_pass(self, node: ast.Call) -> Taint:
+        if self.scope.recording or self.scope.kind in ("loss", "layer_call"):
+            return Taint(recorded=True)
+        return Taint(unrecorded=node.lineno)
+
+    def is_model_call(self, node: ast.Call, name: str) -> bool:
+        if isinstance(node.func, ast.Name) and (node.func.id in self.facts.models or (
+                node.func.id == "self" and self.scope.kind == "train_step")):
+            return True
+        if isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name) \
+                and node.func.value.id == "self" and node.func.attr in self.scope.model_attrs:
+            return True
+        return any(k.arg == "training" for k in node.keywords) and not name.endswith(
+            ("predict", "evaluate", "fit", "call"))
+
+    def mentions(self, target: ast.AST, name: str) -> bool:
+        """Whether the loss expression's names, followed back through this scope's
+        assignments as far as the analysis saw them, include `name`."""
+        seen, pending = set(), [target]
+        while pending:
+            for node in ast.walk(pending.pop()):
+                if isinstance(node, ast.Name) and node.id not in seen:
+                    if node.id == name:
+                        return True
+                    seen.add(node.id)
+                    if node.id in self.scope.assigned:
+                        pending.append(self.scope.assigned[node.id])
+        return False
+
+    def is_model(self, node: ast.AST) -> bool:
+        """A name the module binds to a Keras model, `self` in a Model, or a model attribute."""
+        if isinstance(node, ast.Name):
+            return node.id in self.facts.models or (
+                node.id == "self" and self.scope.kind == "train_step")
+        return isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
+            and node.value.id == "self" and node.attr in self.scope.model_attrs
+
+    def _is_tape(self, node: ast.AST) -> bool:
+        return isinstance(node, ast.Name) and node.id in self.scope.tapes
+
+    def gradient_call(self, node: ast.Call) -> None:
+        target = self.ev(node.args[0])
+        self.report_sink(target, "the model's output before the loss given to tape.gradient")
+        block = self.scope.tapes[node.func.value.id]
+        sources = node.args[1] if len(node.args) > 1 else None
+        for keyword in node.keywords:
+            if keyword.arg == "sources":
+                sources = keyword.value
+        names = _source_names(sources)
+        source_text = dotted(sources) if sources is not None else ""
+        if source_text.endswith(".trainable_variables") or source_text.endswith(".trainable_weights"):
+            owner = source_text.rsplit(".", 1)[0]
+            if owner in self.scope.frozen:
+                self.report("GT113", self.scope.frozen[owner], f"`{owner}.trainable = False` "
+                            f"here leaves {owner}.trainable_variables empty: the gradient is "
+                            "asked for nothing.")
+                return
+        for name in names:
+            if name in self.facts.integer_variables:
+                self.report("GT114", self.facts.integer_variables[name], f"`{name}` is an "
+                            "integer variable: gradients exist only for floating-point ones.")
+                return
+        for name, line in self.scope.created.items():
+            if name not in names and name not in source_text and self.mentions(node.args[0], name):
+                self.report("GT109", line, f"`{name}` is a tf.Variable created in this "
+                            "function; the loss uses it, but the gradient is not asked for it.")
+        if not block.watch_all and not block.watched:
+            self.report("GT108", block.line, "This tape watches only what is passed to "
+                        "tape.watch(), and nothing is.")
+            return
+        for name in names:
+            # A tensor made before the tape opened; one computed inside it is recorded.
+            made_before = self.scope.tensors.get(name, block.line) < block.line
+            if made_before and name not in block.watched and name not in self.facts.variables \
+                    and name not in self.facts.models:
+                self.report("GT108", block.line, f"The gradient is asked with respect to "
+                            f"`{name}`, a tensor, not a variable, and this tape never "
+                            f"watches it: add `tape.watch({name})` inside the tape.")
+                return
+
+
+def _source_names(sources: ast.AST | None) -> list[str]:
+    """`x`, `[x, y]`, `(x, y)`: the names given as sources (not `model.weights`)."""
+    if isinstance(sources, ast.Name):
+        return [sources.id]
+    if isinstance(sources, (ast.List, ast.Tuple)):
+        return [n for e in sources.elts for n in _source_names(e)]
+    return []
+
+
+def _makes_tensor(value: ast.AST) -> bool:
+    """An expression that yields a tensor, not a variable: arithmetic, tf.* ops."""
+    if isinstance(value, (ast.BinOp, ast.UnaryOp)):
+        return not any(isinstance(n, (ast.List, ast.Tuple)) or (isinstance(n, ast.Attribute)
+                       and "variables" in n.attr or "weights" in getattr(n, "attr", ""))
+                       for n in ast.walk(value))
+    if isinstance(value, ast.Call):
+        name = dotted(value.func)
+        root, last = name.split(".", 1)[0], name.rsplit(".", 1)[-1]
+        return _is_tensor_maker(value) or (root in ("tf", "tensorflow") and (
+            last in NONDIFFERENTIABLE or last.startswith(("reduce_", "matmul", "add", "mul"))))
+    return False
+
+
+def _watches_all(call: ast.Call) -> bool:
+    for keyword in call.keywords:
+        if keyword.arg == "watch_accessed_variables" and isinstance(keyword.value, ast.Constant):
+            return bool(keyword.value.value)
+    return True
+
+
+def _casts_to_integer(node: ast.Call) -> bool:
+    dtype = node.args[1] if len(node.args) > 1 else next(
+        (k.value for k in node.keywords if k.arg == "dtype"), None)
+    if dtype is None:
+        return False
+    text = dtype.value if isinstance(dtype, ast.Constant) else dotted(dtype)
+    return isinstance(text, str) and text.rsplit(".", 1)[-1] in INTEGER_DTYPES

@@ -1,0 +1,241 @@
+"""Lint one source text: scopes, class-level rules, suppressions."""
+from __future__ import annotations
+
+import ast
+import re
+
+from gradtrace.lint.analysis import (
+    LAYER_BASES, Diagnostic, FunctionAnalyzer, ModuleFacts, Scope, Taint, _ends_with_one_unit,
+    _is_layer_class, _target_names, _trainable, dotted,
+)
+from gradtrace.lint.rules import SYNTAX_ERROR
+
+_SUPPRESS = re.compile(r"#\s*gradtrace:\s*ignore(?:\[(?P<codes>[A-Z0-9,\s]+)\])?", re.I)
+WEIGHT_MAKERS = ("add_weight", "Variable", "add_variable")
+PREDICTION_NAMES = {"y_pred", "pred", "preds", "prediction", "predictions", "logits", "y_hat",
+                    "outputs", "output", "probs"}
+TF_MODULE_ROOTS = {"tf", "tensorflow", "keras", "ops", "K"}
+
+
+def lint_source(source: str, path: str = "<string>") -> list[Diagnostic]:
+    try:
+        tree = ast.parse(source, filename=path)
+    except (SyntaxError, ValueError) as exc:  # ValueError: NUL bytes
+        line = getattr(exc, "lineno", None) or 1
+        return [Diagnostic(SYNTAX_ERROR, line, 0, "", f"cannot parse: {exc.__class__.__name__}: "
+                           f"{getattr(exc, 'msg', exc)}")]
+    out: list[Diagnostic] = []
+    nodes = list(ast.walk(tree))  # walked once; every check below filters this list
+    facts = ModuleFacts(tree, nodes)
+    functions = list(_functions(tree))
+    attributes: dict[int, tuple] = {}  # per class, computed once for all its methods
+    FunctionAnalyzer(facts, Scope("<module>", "module"), out).run(tree.body)
+    for node, owner in functions:
+        scope = _scope_for(node, owner, facts, attributes)
+        FunctionAnalyzer(facts, scope, out).run(node.body)
+    if facts.compiles:
+        for scope_node in [tree] + [f for f, _ in functions]:
+            _check_one_unit_crossentropy(scope_node, out)
+    for node in nodes:
+        if isinstance(node, ast.ClassDef) and _is_layer_class(node):
+            _check_layer_class(node, facts, out)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.decorator_list \
+                and _decorated(node, "custom_gradient"):
+            _check_custom_gradient(node, out)
+    return _unsuppressed(_unique(out), source)
+
+
+def _functions(tree: ast.Module):
+    """Every function with the class it is a method of (or None). Functions are defined
+    by statements, so only statement lists are walked, not expressions."""
+    def visit(statements, owner):
+        for child in statements:
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                yield child, owner
+                yield from visit(child.body, None)
+            elif isinstance(child, ast.ClassDef):
+                yield from visit(child.body, child)
+            else:
+                for block in _blocks(child):
+                    yield from visit(block, owner)
+    yield from visit(tree.body, None)
+
+
+def _blocks(statement: ast.stmt):
+    for name in ("body", "orelse", "finalbody"):
+        block = getattr(statement, name, None)
+        if isinstance(block, list):
+            yield block
+    for handler in getattr(statement, "handlers", ()):
+        yield handler.body
+    for case in getattr(statement, "cases", ()):
+        yield case.body
+
+
+def _scope_for(node, owner: ast.ClassDef | None, facts: ModuleFacts, attributes) -> Scope:
+    traced = bool(node.decorator_list) and _decorated(node, "function")
+    params = [a.arg for a in node.args.args]
+    if owner is not None and _is_layer_class(owner):
+        if id(owner) not in attributes:
+            attributes[id(owner)] = _class_attributes(owner, facts)
+        weights, models = attributes[id(owner)]
+        if node.name == "call":
+            scope = Scope(node.name, "layer_call", traced, weights, models)
+            if len(params) >= 2:
+                scope.env[params[1]] = Taint(recorded=True, inputs_only=True)
+            return scope
+        if node.name == "train_step":
+            return Scope(node.name, "train_step", True, frozenset(), models)
+        return Scope(node.name, "function", traced, frozenset(), models)
+    # A metric has a loss's signature; only what compile() takes as a loss, or what is
+    # named a loss, is read as one.
+    # A pure NumPy function (a reference implementation, a metric) is not a loss either.
+    if node.name not in facts.numpy_helpers and (
+            node.name in facts.losses or "loss" in node.name.lower()) and _uses_tensorflow(node):
+        predictions = [p for p in params if p in PREDICTION_NAMES]
+        if not predictions and node.name in facts.losses and len(params) >= 2:
+            predictions = [params[1]]  # compile() calls loss(y_true, y_pred)
+        if predictions:
+            scope = Scope(node.name, "loss", traced or node.name in facts.losses)
+            for name in predictions:
+                scope.env[name] = Taint(recorded=True)
+            return scope
+    return Scope(node.name, "function", traced)
+
+
+def _uses_tensorflow(fn) -> bool:
+    return any(isinstance(n, ast.Call) and dotted(n.func).split(".", 1)[0] in TF_MODULE_ROOTS
+               for n in ast.walk(fn))
+
+
+def _decorated(node, name: str) -> bool:
+    for decorator in node.decorator_list:
+        target = decorator.func if isinstance(decorator, ast.Call) else decorator
+        if dotted(target).rsplit(".", 1)[-1] == name:
+            return True
+    return False
+
+
+def _class_attributes(cls: ast.ClassDef, facts: ModuleFacts) -> tuple[frozenset, frozenset]:
+    weights, models = set(), set()
+    for node in ast.walk(cls):
+        if not (isinstance(node, ast.Assign) and isinstance(node.value, ast.Call)):
+            continue
+        for target in node.targets:
+            if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) \
+                    and target.value.id == "self":
+                maker = dotted(node.value.func).rsplit(".", 1)[-1]
+                if maker in WEIGHT_MAKERS and _trainable(node.value):
+                    weights.add(target.attr)
+                elif facts.constructs_model(node.value):
+                    models.add(target.attr)
+    return frozenset(weights), frozenset(models)
+
+
+def _check_layer_class(cls: ast.ClassDef, facts: ModuleFacts, out: list[Diagnostic]) -> None:
+    init = next((n for n in cls.body if isinstance(n, ast.FunctionDef) and n.name == "__init__"),
+                None)
+    reimplements_base = cls.name in LAYER_BASES  # a framework's own base class
+    if init is not None and not reimplements_base and not any(
+            _is_super_init(n) for n in ast.walk(init)):
+        out.append(Diagnostic("GT110", init.lineno, init.col_offset, "__init__",
+                              f"{cls.name}.__init__ never calls super().__init__(): Keras "
+                              "fails before any gradient exists."))
+    if facts.legacy_keras:
+        return
+    for node in ast.walk(cls):
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) \
+                and dotted(node.value.func) in ("tf.Variable", "tensorflow.Variable") \
+                and _trainable(node.value):
+            for target in node.targets:
+                if isinstance(target, ast.Attribute) and dotted(target.value) == "self":
+                    out.append(Diagnostic(
+                        "GT109", node.lineno, node.col_offset, cls.name,
+                        f"`self.{target.attr}` is a raw tf.Variable: Keras 3 does not track "
+                        f"it, so it is not in {cls.name}'s trainable variables and never "
+                        "trains. Use `self.add_weight(...)`."))
+
+
+def _check_one_unit_crossentropy(scope: ast.AST, out: list[Diagnostic]) -> None:
+    """compile(loss="categorical_crossentropy") on a Sequential ending in Dense(1), built
+    in the same function: the softmax cross-entropy of a single class is constant."""
+    one_unit: dict[str, bool] = {}
+    for node in sorted(_own_statements(scope), key=lambda n: n.lineno):
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
+            for name in _target_names(node.targets):
+                one_unit[name] = _ends_with_one_unit(node.value)
+        call = node.value if isinstance(node, ast.Expr) else None
+        if not (isinstance(call, ast.Call) and dotted(call.func).endswith(".compile")):
+            continue
+        model = dotted(call.func).rsplit(".", 1)[0]
+        loss = next((k.value for k in call.keywords if k.arg == "loss"), None)
+        if not one_unit.get(model) or loss is None:
+            continue
+        text = loss.value if isinstance(loss, ast.Constant) else dotted(
+            loss.func if isinstance(loss, ast.Call) else loss)
+        if isinstance(text, str) and text.rsplit(".", 1)[-1] in (
+                "categorical_crossentropy", "CategoricalCrossentropy"):
+            out.append(Diagnostic("GT115", call.lineno, call.col_offset, "",
+                                  f"{model} ends in a one-unit Dense layer, and categorical "
+                                  "cross-entropy over one class is constant: every gradient "
+                                  "is zero. Use binary cross-entropy."))
+
+
+def _own_statements(scope: ast.AST):
+    """The statements of a function or module body, not those of nested definitions."""
+    stack = [s for block in _blocks(scope) for s in block] if not isinstance(
+        scope, ast.Module) else list(scope.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        yield node
+        stack.extend(s for block in _blocks(node) for s in block)
+
+
+def _is_super_init(node: ast.AST) -> bool:
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "__init__"):
+        return False
+    owner = node.func.value
+    return (isinstance(owner, ast.Call) and dotted(owner.func) == "super") or \
+        isinstance(owner, (ast.Name, ast.Attribute))
+
+
+def _check_custom_gradient(fn, out: list[Diagnostic]) -> None:
+    for inner in ast.walk(fn):
+        if inner is fn or not isinstance(inner, (ast.FunctionDef, ast.Lambda)):
+            continue
+        returns = [n for n in ast.walk(inner) if isinstance(n, ast.Return)] \
+            if isinstance(inner, ast.FunctionDef) else []
+        for ret in returns:
+            if ret.value is None or (isinstance(ret.value, ast.Constant)
+                                     and ret.value.value is None):
+                out.append(Diagnostic("GT111", ret.lineno, ret.col_offset, inner.name,
+                                      f"The backward function of @tf.custom_gradient "
+                                      f"`{fn.name}` returns None: nothing flows back."))
+
+
+def _unique(found: list[Diagnostic]) -> list[Diagnostic]:
+    seen, unique = set(), []
+    for diagnostic in found:
+        key = (diagnostic.rule, diagnostic.line)
+        if key not in seen:
+            seen.add(key)
+            unique.append(diagnostic)
+    return sorted(unique, key=lambda d: (d.line, d.col, d.rule))
+
+
+def _unsuppressed(found: list[Diagnostic], source: str) -> list[Diagnostic]:
+    lines = source.splitlines()
+    kept = []
+    for diagnostic in found:
+        text = lines[diagnostic.line - 1] if 0 < diagnostic.line <= len(lines) else ""
+        match = _SUPPRESS.search(text)
+        if match is None:
+            kept.append(diagnostic)
+            continue
+        codes = match.group("codes")
+        if codes and diagnostic.rule not in {c.strip().upper() for c in codes.split(",")}:
+            kept.append(diagnostic)
+    return kept

@@ -1,0 +1,107 @@
+"""The lint rules: a code each, mapped to a cause of the one catalogue.
+
+A rule's page is the cause's page (what, why, example, fix) plus what the linter looks
+for; `gradtrace rule GT101` prints it. Causes that only a run can see are listed in
+RUN_ONLY with the reason.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from gradtrace.catalogue import CAUSES
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    cause: str
+    looks_for: str
+
+    @property
+    def title(self) -> str:
+        return CAUSES[self.cause].title
+
+    def page(self) -> str:
+        page = CAUSES[self.cause].page()
+        heading, rest = page.split("\n", 1)
+        return (f"# {self.code} ({self.cause}): {CAUSES[self.cause].title}\n{rest}"
+                f"\n## What `gradtrace lint` looks for\n\n{self.looks_for}\n")
+
+
+RULES = {rule.code: rule for rule in [
+    Rule("GT101", "numpy_conversion",
+         "`.numpy()`, `np.*(...)`, `float()`/`int()` applied to a value computed from a model "
+         "or a layer's weights, when the result reaches the loss given to `tape.gradient` or "
+         "returned by a loss function; and any `.numpy()` on such a value inside a traced "
+         "context (a `train_step`, a loss passed to `compile`, a `@tf.function`), where it "
+         "fails outright."),
+    Rule("GT102", "predict_in_tape",
+         "`model.predict(...)` or `predict_on_batch(...)` inside a `GradientTape` block or a "
+         "`train_step`."),
+    Rule("GT103", "nondifferentiable_op",
+         "`argmax`/`argmin`, `round`, `floor`, `ceil`, `sign`, comparisons, "
+         "`tf.random.categorical` and the like applied to a model's output when every path "
+         "from the output to the loss goes through them (a loss function, the target of "
+         "`tape.gradient`, or the output of a layer that reads its own weights)."),
+    Rule("GT104", "integer_cast",
+         "`tf.cast(x, tf.int32)` (or another integer or boolean dtype) of a model's output on "
+         "every path to the loss."),
+    Rule("GT105", "stop_gradient",
+         "`tf.stop_gradient(...)` of a model's output on every path to the loss."),
+    Rule("GT106", "numpy_function",
+         "`tf.numpy_function(...)` or `tf.py_function(...)` fed with a model's output on "
+         "every path to the loss."),
+    Rule("GT107", "outside_tape",
+         "The forward pass (a call of the model) assigned before `with tf.GradientTape()` "
+         "(or inside `tape.stop_recording()`) when the loss computed in the tape uses only "
+         "that prediction: in a `train_step` or in a loop."),
+    Rule("GT108", "unwatched_tensor",
+         "`tape.gradient(target, x)` where `x` is a tensor made in the code (`tf.constant`, "
+         "`tf.convert_to_tensor`, `tf.random.*`, NumPy) and never `tape.watch(x)`-ed; a "
+         "`GradientTape(watch_accessed_variables=False)` block that watches nothing."),
+    Rule("GT109", "untracked_variable",
+         "A raw `tf.Variable(...)` stored on `self` in a Keras Layer or Model subclass: Keras 3 "
+         "does not track it (files that import `tf_keras` are skipped: tf-keras tracks it); "
+         "and a `tf.Variable(...)` created inside a `GradientTape` block or a `train_step`."),
+    Rule("GT110", "missing_super_init",
+         "A Keras Layer or Model subclass whose `__init__` never calls `super().__init__()`."),
+    Rule("GT111", "custom_gradient_none",
+         "The backward function of a `@tf.custom_gradient` function that returns `None`."),
+    Rule("GT113", "frozen_model",
+         "`model.trainable = False` followed, in the same code, by `tape.gradient(loss, "
+         "model.trainable_variables)`: the list is empty."),
+    Rule("GT114", "integer_variable",
+         "A `tf.Variable` created with an integer value or dtype and passed to "
+         "`tape.gradient` as a source."),
+    Rule("GT115", "zero_gradient",
+         "`compile(loss=\"categorical_crossentropy\")` on a Sequential model whose last layer "
+         "is `Dense(1)`: the cross-entropy over one class is constant."),
+    Rule("GT112", "variable_assign",
+         "`var.assign(...)` of a model's output inside a `GradientTape` block, when the loss "
+         "then reads `var`."),
+]}
+
+RULES_BY_CAUSE: dict[str, list[Rule]] = {}
+for _rule in RULES.values():
+    RULES_BY_CAUSE.setdefault(_rule.cause, []).append(_rule)
+
+SYNTAX_ERROR = "GT001"  # not a cause: a file the linter could not read
+
+RUN_ONLY = {  # causes no rule can see, and why
+    "wrong_sources": "which variables take part in the loss depends on which model objects "
+                     "the names hold at run time",
+    "unused_variable": "whether an output or a layer reaches the loss depends on the model's "
+                       "structure, built at run time",
+    "nonfinite_gradient": "a gradient's value exists only at run time",
+    "disconnected": "the fallback of the run-time analysis",
+}
+
+PARTLY_STATIC = {  # causes a rule sees in one form only; `run` sees every form
+    "integer_variable": "seen when the integer value or dtype is written where the variable "
+                        "is created and the variable is given to tape.gradient in the same "
+                        "file; otherwise the dtype comes from data or configuration",
+    "zero_gradient": "seen only for a one-class cross-entropy; otherwise a gradient's value "
+                     "exists only at run time",
+    "frozen_model": "seen when the freeze and the gradient are in the same code; `trainable` "
+                    "flags are often set far from the training code, or loaded",
+}

