@@ -23,6 +23,8 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/overhead.py
+	$(BIN)/python bench/monitor_overhead.py
+	$(BIN)/python bench/lint_speed.py
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info

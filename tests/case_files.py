@@ -12,7 +12,16 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED_CASES = Path(os.environ.get("GRADTRACE_CASES", ROOT.parent / "shared" / "cases"))
+def _shared_folder() -> Path:
+    """The team's shared folder: beside this checkout, or at its home on these machines."""
+    for candidate in (ROOT.parent / "shared", Path("/work/shared")):
+        if candidate.is_dir():
+            return candidate
+    return ROOT.parent / "shared"
+
+
+SHARED = _shared_folder()
+SHARED_CASES = Path(os.environ.get("GRADTRACE_CASES", SHARED / "cases"))
 OWN_PROGRAMS = ROOT / "tests" / "programs"
 
 

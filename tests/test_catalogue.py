@@ -3,10 +3,10 @@ import re
 
 import pytest
 
-from case_files import ROOT
+from case_files import ROOT, SHARED
 from gradtrace.catalogue import CAUSES
 
-SHARED_CATALOGUE = ROOT.parent / "shared" / "docs" / "causes.md"
+SHARED_CATALOGUE = SHARED / "docs" / "causes.md"
 
 
 def shared_slugs() -> list[str]:
@@ -14,6 +14,8 @@ def shared_slugs() -> list[str]:
 
 
 def test_every_shared_slug_is_in_the_catalogue():
+    if not SHARED_CATALOGUE.exists():
+        pytest.skip(f"the shared catalogue is not here ({SHARED_CATALOGUE})")
     slugs = shared_slugs()
     assert len(slugs) >= 19, f"could not read the slugs of {SHARED_CATALOGUE}"
     assert set(slugs) <= set(CAUSES)

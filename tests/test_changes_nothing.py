@@ -34,6 +34,7 @@ def test_losses_are_bit_identical_under_gradtrace(mode, framework):
 def _tensorflow_state():
     import keras
     from keras.src.backend.tensorflow.trainer import TensorFlowTrainer
+    from keras.src.layers.layer import Layer
     from keras.src.trainers.trainer import Trainer
     from tensorflow.python.eager import backprop, context
     from tensorflow.python.framework import ops
@@ -48,7 +49,7 @@ def _tensorflow_state():
                   for n in ("numpy", "__array__", "__float__", "__int__", "__index__")],
         "custom": [custom_gradient._eager_mode_decorator, custom_gradient._graph_mode_decorator],
         "keras": [TensorFlowTrainer.__dict__[n] for n in ("predict", "predict_on_batch", "fit")]
-        + [Trainer.__dict__["compile"]],
+        + [Trainer.__dict__["compile"], Layer.__dict__["trainable"]],
         "callbacks": list(context.context().op_callbacks),
         "meta_path": list(sys.meta_path),
         "argv": list(sys.argv),

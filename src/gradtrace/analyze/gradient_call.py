@@ -162,7 +162,8 @@ def _explain_missing(call: GradientCall, missing: list[Source]) -> list[Finding]
 
 
 def _classify_each(call: GradientCall, sources: list[Source], got: list[Source]) -> list[Finding]:
-    return _merge([_classify(call, source, got) for source in sources])
+    shown: set = set()  # blockers whose evidence path is already built
+    return _merge([_classify(call, source, got, shown) for source in sources])
 
 
 def _merge(findings: list[Finding]) -> list[Finding]:
@@ -188,16 +189,20 @@ def _mention_all_variables(finding: Finding) -> None:
         finding.message = finding.message.replace(f"`{first}`", more, 1)
 
 
-def _classify(call: GradientCall, source: Source, got: list[Source]) -> Finding:
+def _classify(call: GradientCall, source: Source, got: list[Source], shown: set) -> Finding:
     anc = call.ancestry
     reads = anc.reads.get(source.key, [])
     if reads:
         path = anc.path_from(reads[0])
         blocker, cause = first_blocker(path)
         if blocker is not None:
+            # Findings at one blocker merge into the first one's: only it needs its path
+            # (resolving graph ops' tracebacks is the slow part on a large model).
+            first = id(blocker) not in shown
+            shown.add(id(blocker))
             return call.finding(cause, [source], blocker.location,
                                 _blocker_message(cause, blocker, source),
-                                evidence_path(path, blocker, source.name))
+                                evidence_path(path, blocker, source.name) if first else [])
         return call.finding("disconnected", [source], reads[0].location,
                             f"`{source.name}` is read on the way to the loss, but no recorded "
                             "operation explains why its gradient is missing.",
@@ -345,7 +350,7 @@ def _tensor_source(call: GradientCall, source: Source) -> Finding:
     own = ancestry(call.flow, [source.key])
     tracked = any(r.recording for reads in own.reads.values() for r in reads)
     if source.key in call.tape_info.watched_keys or tracked:
-        return _classify(call, source, [])
+        return _classify(call, source, [], set())
     return call.finding(
         "unwatched_tensor", [source], call.tape_info.opened_at,
         f"`{source.name}` is a plain tensor, not a variable, and the tape opened here never "
