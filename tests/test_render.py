@@ -83,3 +83,31 @@ def test_json_report_has_the_documented_shape(tmp_path):
 
 def test_nothing_is_printed_for_a_clean_run(tmp_path):
     assert render(RunResult(script="train.py", exit_code=0)) == ""
+
+
+def test_html_page_is_self_contained_and_escapes_user_strings(tmp_path):
+    evil = "<img src=x onerror=alert(1)>"
+    result = a_result(tmp_path, variables=(f"model/{evil}/kernel",))
+    result.findings[0].message = f"layer {evil} broke it"
+    (tmp_path / "train.py").write_text("x = 1\n" * 9 + f"loss = f('{evil}')\n")
+    from gradtrace.render.html_report import full_page
+
+    page = full_page(result)
+    assert evil not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
+    assert "<script" not in page.lower() and "http://" not in page and "https://" not in page
+    assert "default-src 'none'" in page  # the browser may fetch nothing
+    assert '<span class="here">   10  loss = f(' in page  # the break line, marked, in context
+    assert page.count("<li") == 2  # the evidence path
+
+
+def test_run_writes_the_html_report_with_html_option(tmp_path):
+    import subprocess
+    import sys
+
+    script = tmp_path / "plain.py"
+    script.write_text("print('hello')\n")
+    page = tmp_path / "report.html"
+    done = subprocess.run([sys.executable, "-m", "gradtrace", "run", "--html", str(page),
+                           str(script)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and done.stdout == "hello\n"
+    assert "No missing-gradient problem found." in page.read_text()

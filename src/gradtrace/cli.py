@@ -31,6 +31,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="report format (default: text on stderr)")
     run.add_argument("--output", "-o", metavar="FILE",
                      help="write the report to FILE instead of stderr (text) / stdout (json)")
+    run.add_argument("--html", metavar="FILE",
+                     help="also write a self-contained HTML report to FILE")
     run.add_argument("script", metavar="SCRIPT", help="the Python script to run")
     run.add_argument("args", nargs=argparse.REMAINDER, metavar="ARGS",
                      help="arguments passed to the script")
@@ -148,6 +150,11 @@ def _run(options) -> int:
     finally:
         sys.stdout = real_stdout
     _report(options, result)
+    if options.html:
+        from gradtrace.render.html_report import full_page
+
+        with open(options.html, "w", encoding="utf-8") as handle:
+            handle.write(full_page(result))
     _report_internal_errors(result)
     if any(finding.severity == "error" for finding in result.findings):
         return 1

@@ -1,7 +1,6 @@
 """`Report`: what `check()` and `check_model()` found, for code, tests and notebooks."""
 from __future__ import annotations
 
-import html
 import io
 import json
 from dataclasses import dataclass, field
@@ -117,6 +116,16 @@ class Report:
 
         return report_fragment(self)
 
+    def to_html(self) -> str:
+        """A self-contained HTML page of this report (no network request of any kind)."""
+        from gradtrace.render.html_report import full_page
+
+        return full_page(self)
+
+    def save_html(self, path) -> None:
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(self.to_html())
+
     # Attributes the renderers read, shared with `gradtrace run`'s result.
     @property
     def script(self) -> str:
@@ -137,7 +146,3 @@ class Report:
         from gradtrace.runner import versions
 
         return versions()[1]
-
-
-def escape(text: object) -> str:
-    return html.escape(str(text), quote=True)

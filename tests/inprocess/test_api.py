@@ -221,3 +221,16 @@ def test_assert_trainable_passes_healthy_and_fails_with_the_report():
     with pytest.raises(AssertionError, match="dead"):
         assert_trainable(model, x, [y, np.zeros((16, 2), np.float32)],
                          loss=lambda t, p: tf.reduce_mean(tf.square(p[0] - t[0])))
+
+
+def test_report_saves_a_standalone_html_page(tmp_path):
+    keras.utils.set_random_seed(0)
+    inputs = keras.Input((4,))
+    cut = keras.layers.Lambda(tf.stop_gradient)(keras.layers.Dense(2, name="enc")(inputs))
+    model = keras.Model(inputs, keras.layers.Dense(1)(cut), name="m")
+    report = gradtrace.check_model(model, *data(), loss="mse")
+    path = tmp_path / "report.html"
+    report.save_html(path)
+    page = path.read_text()
+    assert page.startswith("<!DOCTYPE html>") and "stop_gradient" in page
+    assert "<table>" in page and "none" in page
