@@ -21,7 +21,7 @@ NONDIFFERENTIABLE = {
     "logical_not", "is_nan", "is_finite", "isnan", "isfinite", "count_nonzero",
 }
 NO_GRADIENT_PATH = {"shape", "size", "rank", "zeros_like", "ones_like", "shape_n",
-                    "get_shape", "stop_gradient_placeholder"}
+                    "get_shape"}
 TF_ROOTS = {"tf", "tensorflow", "keras", "ops", "K", "backend", "math", "random", "nn"}
 INTEGER_DTYPES = {"int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
                   "bool"}

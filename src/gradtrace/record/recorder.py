@@ -28,7 +28,7 @@ from typing import Any, Callable
 from gradtrace import frames
 from gradtrace.findings import Finding, Location
 from gradtrace.record.events import (
-    ASSIGN_OPS, DT_RESOURCE, READ_OPS, Conversion, CustomGradientNone, OpNode, PredictCall,
+    ASSIGN_OPS, DT_RESOURCE, READ_OPS, Conversion, CustomGradientNone, OpNode,
     TapeInfo, VariableInfo,
 )
 from gradtrace.record.importhook import AfterImport
