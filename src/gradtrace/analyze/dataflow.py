@@ -123,14 +123,19 @@ class Ancestry:
 
     def path_from(self, node: OpNode) -> list[OpNode]:
         """The ops from `node` to the target along the recorded route."""
-        path = [node]
+        return [op for op, _ in self.route_from(node)]
+
+    def route_from(self, node: OpNode) -> list[tuple[OpNode, object]]:
+        """Each op on the route with the output that carries the route on: an op such as
+        TopKV2 has a float output and an integer one, and which one matters."""
         key = next((k for k in node.outputs if k in self.toward or k in self.targets), None)
+        route = [(node, key)]
         seen = set()
         while key is not None and key not in self.targets and key not in seen:
             seen.add(key)
             consumer, key = self.toward[key]
-            path.append(consumer)
-        return path
+            route.append((consumer, key))
+        return route
 
     def reads_of(self, handle_keys: Iterable) -> list[OpNode]:
         found = []

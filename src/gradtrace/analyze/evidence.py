@@ -13,16 +13,18 @@ _STOP_OPS = frozenset({"StopGradient", "PreventGradient"})
 _PY_FUNC_OPS = frozenset({"PyFunc", "PyFuncStateless"})
 
 
-def first_blocker(path: list[OpNode]) -> tuple[OpNode | None, str]:
-    """The first op, from the variable's side, through which no gradient flows."""
-    for node in path:
-        cause = _blocks(node)
+def first_blocker(route: list) -> tuple[OpNode | None, str]:
+    """The first op, from the variable's side, through which no gradient flows. `route`
+    holds ops, or (op, the output key the route leaves it by) pairs."""
+    for step in route:
+        node, out_key = step if isinstance(step, tuple) else (step, None)
+        cause = _blocks(node, out_key)
         if cause:
             return node, cause
     return None, ""
 
 
-def _blocks(node: OpNode) -> str:
+def _blocks(node: OpNode, out_key=None) -> str:
     op = node.op_type
     if op in _STOP_OPS:
         return "stop_gradient"
@@ -35,6 +37,10 @@ def _blocks(node: OpNode) -> str:
     if op in READ_OPS or op == "Capture":
         return ""
     dtypes = [d for d in node.out_dtypes if d is not None]
+    if out_key is not None and out_key in node.outputs:
+        index = node.outputs.index(out_key)  # the output the route takes
+        if index < len(node.out_dtypes) and node.out_dtypes[index] is not None:
+            dtypes = [node.out_dtypes[index]]
     discrete = bool(dtypes) and not any(_differentiable(d) for d in dtypes)
     if op == "Cast" and discrete:
         return "integer_cast"

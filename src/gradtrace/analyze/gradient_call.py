@@ -193,8 +193,9 @@ def _classify(call: GradientCall, source: Source, got: list[Source], shown: set)
     anc = call.ancestry
     reads = anc.reads.get(source.key, [])
     if reads:
-        path = anc.path_from(reads[0])
-        blocker, cause = first_blocker(path)
+        route = anc.route_from(reads[0])
+        path = [op for op, _ in route]
+        blocker, cause = first_blocker(route)
         if blocker is not None:
             # Findings at one blocker merge into the first one's: only it needs its path
             # (resolving graph ops' tracebacks is the slow part on a large model).
@@ -229,7 +230,9 @@ def _blocker_message(cause: str, blocker, source: Source) -> str:
     if cause == "variable_assign":
         return ("The values are assigned to a variable and read back; the assignment is not "
                 "differentiable.")
-    return f"{op} has no gradient, and every path from the variables to the loss goes through it."
+    floats = [d for d in blocker.out_dtypes if getattr(d, "is_floating", False)]
+    what = f"{op}'s integer output (indices)" if floats and len(blocker.out_dtypes) > 1 else op
+    return f"{what} has no gradient, and every path from the variables to the loss goes through it."
 
 
 def _wrong_sources(call: GradientCall, missing: list[Source], got: list[Source]) -> list[Finding]:
