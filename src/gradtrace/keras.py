@@ -20,7 +20,7 @@ import warnings
 
 import numpy as np
 
-from gradtrace.report import GradientError, Report, VariableGradient
+from gradtrace.report import GradientError, Report, VariableGradient, gradient_status
 
 ON_PROBLEM = ("warn", "raise", "stop")
 
@@ -113,21 +113,17 @@ class _Monitor:
         return [self._status(v, g) for v, g in zip(variables, grads)]
 
     def _status(self, variable, grad) -> VariableGradient:
-        name = getattr(variable, "path", None) or variable.name
-        layer = name.rsplit("/", 1)[0] if "/" in name else ""
-        if grad is None:
-            return VariableGradient(name, "none", None, layer)
-        values = np.asarray(getattr(grad, "values", grad).numpy(), dtype=np.float64)
-        norm = float(np.sqrt(np.sum(np.square(values))))
-        if not np.all(np.isfinite(values)):
-            return VariableGradient(name, "nonfinite", norm, layer)
-        if norm == 0.0:
-            return VariableGradient(name, "zero", norm, layer)
+        """The gradient's status, and `vanishing` after `patience` low checks in a row."""
+        status = gradient_status(getattr(variable, "path", None) or variable.name, grad)
+        if status.status != "ok":
+            return status
         weight_norm = float(np.linalg.norm(np.asarray(variable.numpy(), dtype=np.float64)))
-        low = norm < self.vanishing * max(weight_norm, 1.0)
+        low = status.norm < self.vanishing * max(weight_norm, 1.0)
+        name = status.name
         streak = self._low_streak[name] = self._low_streak.get(name, 0) + 1 if low else 0
-        status = "vanishing" if streak >= self.patience else "ok"
-        return VariableGradient(name, status, norm, layer)
+        if streak >= self.patience:
+            status.status = "vanishing"
+        return status
 
     def _explain(self, x, y):
         from gradtrace.api import check_model

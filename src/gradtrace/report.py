@@ -43,6 +43,26 @@ class VariableGradient:
                 "layer": self.layer}
 
 
+def gradient_status(name: str, grad) -> VariableGradient:
+    """A variable's gradient judged by its value: none, nonfinite, zero or ok, with its
+    norm. A symbolic gradient (inside a traced function) exists but has no value yet."""
+    layer = name.rsplit("/", 1)[0] if "/" in name else ""
+    if grad is None:
+        return VariableGradient(name, "none", None, layer)
+    array = getattr(grad, "values", grad)  # IndexedSlices: the rows that got one
+    if not hasattr(array, "numpy"):
+        return VariableGradient(name, "ok", None, layer)
+    import numpy as np
+
+    values = np.asarray(array.numpy())
+    if values.dtype.kind != "c":
+        values = values.astype(np.float64)
+    norm = float(np.sqrt(np.sum(np.square(np.abs(values)))))
+    status = "nonfinite" if not np.all(np.isfinite(values)) else "zero" if norm == 0.0 \
+        else "ok"
+    return VariableGradient(name, status, norm, layer)
+
+
 @dataclass(eq=False)
 class Report:
     findings: list[Finding] = field(default_factory=list)

@@ -469,21 +469,19 @@ def _created_in_step(call: GradientCall, key, info: VariableInfo) -> bool:
 
 
 def _value_findings(call: GradientCall) -> list[Finding]:
-    import numpy as np
+    from gradtrace.report import gradient_status
 
-    values = []
-    for source, result in zip(call.sources, call.results):
-        array = getattr(result, "values", result)
-        values.append((source, np.asarray(array.numpy() if hasattr(array, "numpy") else array)))
-    if not values:
+    statuses = [(source, gradient_status(source.name, result).status)
+                for source, result in zip(call.sources, call.results)]
+    if not statuses:
         return []
-    nonfinite = [s for s, v in values if v.dtype.kind in "fc" and not np.all(np.isfinite(v))]
+    nonfinite = [source for source, status in statuses if status == "nonfinite"]
     if nonfinite:
         return [call.finding("nonfinite_gradient", nonfinite, _target_location(call),
                              "Some gradients contain NaN or Inf.")]
-    if all(not np.any(v) for _, v in values):
+    if all(status == "zero" for _, status in statuses):
         return [call.finding(
-            "zero_gradient", [s for s, _ in values], _target_location(call),
+            "zero_gradient", [source for source, _ in statuses], _target_location(call),
             "Every gradient exists but is exactly zero: the loss does not change with any of "
             "the variables, so training cannot make progress.")]
     return []
@@ -523,26 +521,11 @@ def _is_float(dtype) -> bool:
 
 
 def gradient_statuses(call: GradientCall) -> list:
-    """Each requested source with its gradient's status and norm (values only in eager)."""
-    import numpy as np
-
-    from gradtrace.report import VariableGradient
+    """Each requested source with its gradient's status and norm (values only in eager:
+    a traced gradient has none yet)."""
+    from gradtrace.report import gradient_status
 
     if call.results is None:
         return []
-    statuses = []
-    for source, result in zip(call.sources, call.results):
-        layer = source.name.rsplit("/", 1)[0] if "/" in source.name else ""
-        if result is None:
-            statuses.append(VariableGradient(source.name, "none", None, layer))
-            continue
-        array = getattr(result, "values", result)  # IndexedSlices: the rows that got one
-        if call.compiled or not hasattr(array, "numpy"):
-            statuses.append(VariableGradient(source.name, "ok", None, layer))
-            continue
-        value = np.asarray(array.numpy(), dtype=np.float64)
-        norm = float(np.sqrt(np.sum(np.square(value))))
-        status = "nonfinite" if not np.all(np.isfinite(value)) else "zero" if not value.any() \
-            else "ok"
-        statuses.append(VariableGradient(source.name, status, norm, layer))
-    return statuses
+    return [gradient_status(source.name, result)
+            for source, result in zip(call.sources, call.results)]

@@ -129,7 +129,6 @@ class ModuleFacts:
         self.numpy_helpers: set[str] = set()  # functions given to tf.numpy_function
         self.variables: dict[str, int] = {}  # name -> line of its tf.Variable(...)
         self.integer_variables: dict[str, int] = {}
-        self.one_unit_models: set[str] = set()  # Sequential whose last layer is Dense(1)
         self.compiles = False  # any .compile(...) call
         assigns, calls = [], []
         for node in nodes:  # one pass, dispatching on the exact node type
@@ -160,8 +159,6 @@ class ModuleFacts:
                 self.variables[name] = node.lineno
                 if _integer_initial_value(call):
                     self.integer_variables[name] = node.lineno
-        if _ends_with_one_unit(call):
-            self.one_unit_models.update(_target_names(node.targets))
 
     def _call(self, node: ast.Call, callee: str) -> None:
         last = callee.rsplit(".", 1)[-1]
