@@ -73,7 +73,8 @@ def test_json_report_has_the_documented_shape(tmp_path):
     assert report["exception"] == {"type": "ValueError", "message": "No gradients"}
     finding = report["findings"][0]
     assert set(finding) == {"cause", "severity", "title", "message", "fix", "variables",
-                            "location", "path"}
+                            "location", "path", "graph"}
+    assert finding["graph"] is None  # made by hand, without the recorded ops
     assert finding["location"]["line"] == 10
     assert finding["location"]["code"].startswith("loss = np.mean(")
     assert finding["path"][0] == {"op": "ReadVariableOp", "note": "reads kernel",
@@ -111,3 +112,61 @@ def test_run_writes_the_html_report_with_html_option(tmp_path):
                            str(script)], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0 and done.stdout == "hello\n"
     assert "No missing-gradient problem found." in page.read_text()
+
+
+def a_graph_result(tmp_path, layer="model/dense"):
+    """A result whose finding has a picture: kernel -> layer -> Round -> loss."""
+    from gradtrace.analyze.flowgraph import FlowGraph
+    from gradtrace.record.events import OpNode
+
+    result = a_result(tmp_path)
+    where = Location(str(tmp_path / "train.py"), 10, "train_step")
+    nodes = [OpNode(t, (), (object(),), (None,), where, True, scope=f"{layer}/")
+             for t in ("ReadVariableOp", "MatMul", "Round")]
+    result.findings[0].graph = FlowGraph.from_route(f"{layer}/kernel", nodes, nodes[-1], where)
+    return result
+
+
+def test_html_page_allows_its_own_script_by_hash_and_nothing_else(tmp_path):
+    import base64
+    import hashlib
+    import re
+
+    from gradtrace.render.html_report import full_page
+
+    page = full_page(a_graph_result(tmp_path))
+    policy = re.search(r'Content-Security-Policy" content="([^"]+)"', page).group(1)
+    scripts = re.findall(r"<script>(.*?)</script>", page, flags=re.S)
+    assert len(scripts) == 1
+    digest = base64.b64encode(hashlib.sha256(scripts[0].encode()).digest()).decode()
+    assert policy == ("default-src 'none'; style-src 'unsafe-inline'; "
+                      f"script-src 'sha256-{digest}'")
+    assert re.search(r"""(src|href)=["']?(https?:|//)""", page) is None
+
+
+def test_graph_data_block_cannot_close_its_script_element(tmp_path):
+    from gradtrace.render.html_report import full_page
+
+    evil = "</script><script>alert(1)</script>"
+    page = full_page(a_graph_result(tmp_path, layer=f"model/{evil}"))
+    data = page[page.index('id="gradtrace-graph-data">'):]
+    data = data[:data.index("</script>")]
+    assert "<" not in data.split(">", 1)[1]
+    assert "\\u003c/script\\u003e" in data
+
+
+def test_both_layouts_escape_names_in_the_svg(tmp_path, monkeypatch):
+    import shutil
+
+    from gradtrace.render.flow_svg import flow_svg
+
+    evil = 'x<img src=x onerror=alert(1)>"\\N\\G'
+    view = a_graph_result(tmp_path, layer=f"model/{evil}").findings[0].graph.layer_view()
+    engines = ["builtin"] + (["dot"] if shutil.which("dot") else [])
+    assert "dot" in engines, "Graphviz is not installed: `make test` installs it"
+    for engine in engines:
+        svg, used = flow_svg(view, "gt1", engine)
+        assert used == ("dot" if engine == "dot" else "built-in")
+        assert "<img" not in svg
+        assert "x&lt;img src=x onerror=alert(1)&gt;" in svg
+        assert "\\N\\G" in svg.replace("&quot;", '"')  # Graphviz escapes shown as typed

@@ -32,7 +32,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--output", "-o", metavar="FILE",
                      help="write the report to FILE instead of stderr (text) / stdout (json)")
     run.add_argument("--html", metavar="FILE",
-                     help="also write a self-contained HTML report to FILE")
+                     help="also write a self-contained HTML report to FILE, with a picture "
+                          "of the dataflow (laid out by Graphviz dot when installed)")
     run.add_argument("script", metavar="SCRIPT", help="the Python script to run")
     run.add_argument("args", nargs=argparse.REMAINDER, metavar="ARGS",
                      help="arguments passed to the script")

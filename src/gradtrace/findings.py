@@ -45,6 +45,7 @@ class Finding:
     location: Location | None = None
     path: list[PathStep] = field(default_factory=list)
     severity: str = ""
+    graph: object = field(default=None, repr=False, compare=False)  # analyze.flowgraph.FlowGraph
 
     def __post_init__(self) -> None:
         if not self.severity:
@@ -73,4 +74,5 @@ class Finding:
             "variables": list(self.variables),
             "location": self.location.to_dict() if self.location else None,
             "path": [step.to_dict() for step in self.path],
+            "graph": self.graph.to_dict() if self.graph is not None else None,
         }

@@ -86,7 +86,8 @@ class GraphFlow:
         recording = self._recorder.graph_recording.get(op)
         return OpNode(op.type, tuple(inputs), outputs, tuple(t.dtype for t in op.outputs),
                       lambda: frames.location_from_stack(op.traceback), recording,
-                      tuple(handles), graph_op=op)
+                      tuple(handles), graph_op=op,
+                      scope=graph_op_scope(op.name, self._recorder.graph_scopes))
 
     def _resolve_handle(self, tensor):
         """The eager handle id behind a (possibly captured) resource tensor."""
@@ -99,6 +100,20 @@ class GraphFlow:
                 break
             tensor = external
         return self.key(tensor)
+
+
+def graph_op_scope(op_name: str, keras_scopes: dict[str, str]) -> str:
+    """The layer a traced op belongs to. Keras 3 scopes are looked up (the graph made
+    them unique); otherwise TensorFlow's own inner scopes (`Cast/`, `MatMul/`,
+    capitalised) are dropped from the op's name scope."""
+    parts = op_name.split("/")[:-1]
+    for end in range(len(parts), 0, -1):
+        path = keras_scopes.get("/".join(parts[:end]))
+        if path is not None:
+            return path
+    while parts and parts[-1][:1].isupper():
+        parts.pop()
+    return "/".join(parts)
 
 
 def _is_eager(tensor) -> bool:

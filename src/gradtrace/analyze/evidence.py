@@ -1,6 +1,8 @@
 """Which op on a path lets no gradient through, and the path as evidence."""
 from __future__ import annotations
 
+import functools
+
 from gradtrace.findings import PathStep
 from gradtrace.record.events import ASSIGN_OPS, OpNode, READ_OPS
 
@@ -13,15 +15,27 @@ _STOP_OPS = frozenset({"StopGradient", "PreventGradient"})
 _PY_FUNC_OPS = frozenset({"PyFunc", "PyFuncStateless"})
 
 
-def first_blocker(route: list) -> tuple[OpNode | None, str]:
+def first_blocker(route: list, memo: dict | None = None) -> tuple[OpNode | None, str]:
     """The first op, from the variable's side, through which no gradient flows. `route`
-    holds ops, or (op, the output key the route leaves it by) pairs."""
+    holds ops, or (op, the output key the route leaves it by) pairs. `memo` keeps the
+    answer for every step seen: the routes of a model's variables share their ends."""
+    memo = {} if memo is None else memo
+    seen = []
+    found: tuple[OpNode | None, str] = (None, "")
     for step in route:
         node, out_key = step if isinstance(step, tuple) else (step, None)
+        mark = (id(node), out_key)
+        if mark in memo:
+            found = memo[mark]
+            break
+        seen.append(mark)
         cause = _blocks(node, out_key)
         if cause:
-            return node, cause
-    return None, ""
+            found = (node, cause)
+            break
+    for mark in seen:
+        memo[mark] = found
+    return found
 
 
 def _blocks(node: OpNode, out_key=None) -> str:
@@ -54,8 +68,10 @@ def _differentiable(dtype) -> bool:
                 or getattr(dtype, "name", "") == "resource" or getattr(dtype, "name", "") == "variant")
 
 
+@functools.lru_cache(maxsize=None)
 def _registered_without_gradient(op_type: str) -> bool:
-    """True for a TensorFlow op registered as not differentiable."""
+    """True for a TensorFlow op registered as not differentiable. Cached for one
+    diagnosis (`forget_registrations` clears it: a script may register gradients later)."""
     from tensorflow.python.framework import op_def_registry, ops
 
     if op_def_registry.get(op_type) is None:
@@ -64,6 +80,10 @@ def _registered_without_gradient(op_type: str) -> bool:
         return ops._gradient_registry.lookup(op_type) is None
     except LookupError:
         return True
+
+
+def forget_registrations() -> None:
+    _registered_without_gradient.cache_clear()
 
 
 def evidence_path(path: list[OpNode], blocker: OpNode | None, variable: str,

@@ -13,7 +13,8 @@ from typing import Any
 
 from gradtrace import frames
 from gradtrace.analyze.dataflow import Ancestry, GraphFlow, ancestry
-from gradtrace.analyze.evidence import evidence_path, first_blocker
+from gradtrace.analyze.evidence import evidence_path, first_blocker, forget_registrations
+from gradtrace.analyze.flowgraph import FlowGraph, FlowOp
 from gradtrace.findings import Finding, Location, PathStep
 from gradtrace.record.events import TapeInfo, VariableInfo
 from gradtrace.record.recorder import handle_keys
@@ -45,6 +46,8 @@ class GradientCall:
     watched_handles: frozenset = frozenset()
     frame: Any = None  # the user's frame that called tape.gradient, alive while diagnosing
     _ancestry: Ancestry | None = None
+    _flow_ops: dict = field(default_factory=dict)  # the pictures' FlowOps, one per op
+    _blockers: dict = field(default_factory=dict)  # first_blocker's answers, per route step
 
     @classmethod
     def build(cls, recorder, tape, info, target, sources, result, call_frame, exc, custom_nones):
@@ -76,6 +79,14 @@ class GradientCall:
         if self._ancestry is None:
             self._ancestry = ancestry(self.flow, self.target_keys)
         return self._ancestry
+
+    @property
+    def loss_location(self) -> Location | None:
+        return _target_location(self)
+
+    def route_graph(self, source: Source, route: list, blocker=None, cut=None) -> FlowGraph:
+        return FlowGraph.from_route(source.name, route, blocker, self.loss_location, cut,
+                                    self._flow_ops)
 
     def finding(self, cause: str, sources, location, message: str, path=(), **kw) -> Finding:
         return Finding(cause=cause, message=message, variables=[s.name for s in sources],
@@ -114,6 +125,7 @@ def _local_names(frame) -> dict[int, str]:
 
 # --------------------------------------------------------------------- diagnose
 def diagnose(call: GradientCall) -> list[Finding]:
+    forget_registrations()
     if call.exc is not None:
         return _diagnose_exception(call)
     if call.results is None:
@@ -163,7 +175,11 @@ def _explain_missing(call: GradientCall, missing: list[Source]) -> list[Finding]
 
 def _classify_each(call: GradientCall, sources: list[Source], got: list[Source]) -> list[Finding]:
     shown: set = set()  # blockers whose evidence path is already built
-    return _merge([_classify(call, source, got, shown) for source in sources])
+    findings = _merge([_classify(call, source, got, shown) for source in sources])
+    for finding in findings:
+        if finding.graph is not None:
+            finding.graph.connect(call.flow.producer)
+    return findings
 
 
 def _merge(findings: list[Finding]) -> list[Finding]:
@@ -174,6 +190,11 @@ def _merge(findings: list[Finding]) -> list[Finding]:
         if key in grouped:
             grouped[key].variables.extend(v for v in finding.variables
                                           if v not in grouped[key].variables)
+            if finding.graph is not None:
+                if grouped[key].graph is None:
+                    grouped[key].graph = finding.graph
+                else:
+                    grouped[key].graph.merge(finding.graph)
         else:
             grouped[key] = finding
     for finding in grouped.values():
@@ -195,7 +216,7 @@ def _classify(call: GradientCall, source: Source, got: list[Source], shown: set)
     if reads:
         route = anc.route_from(reads[0])
         path = [op for op, _ in route]
-        blocker, cause = first_blocker(route)
+        blocker, cause = first_blocker(route, call._blockers)
         if blocker is not None:
             # Findings at one blocker merge into the first one's: only it needs its path
             # (resolving graph ops' tracebacks is the slow part on a large model).
@@ -203,11 +224,13 @@ def _classify(call: GradientCall, source: Source, got: list[Source], shown: set)
             shown.add(id(blocker))
             return call.finding(cause, [source], blocker.location,
                                 _blocker_message(cause, blocker, source),
-                                evidence_path(path, blocker, source.name) if first else [])
+                                evidence_path(path, blocker, source.name) if first else [],
+                                graph=call.route_graph(source, path, blocker))
         return call.finding("disconnected", [source], reads[0].location,
                             f"`{source.name}` is read on the way to the loss, but no recorded "
                             "operation explains why its gradient is missing.",
-                            evidence_path(path, None, source.name))
+                            evidence_path(path, None, source.name),
+                            graph=call.route_graph(source, path))
     return (_predict_evidence(call, source)
             or _conversion_evidence(call, source)
             or _unused(call, source, got)
@@ -269,47 +292,70 @@ def _name_of(call: GradientCall, key) -> str:
 def _predict_evidence(call: GradientCall, source: Source) -> Finding | None:
     for predict in call.tape_info.predicts:
         if source.key in predict.handles:
+            step = PathStep(f"{predict.model_name}.predict", predict.location, "returns NumPy")
             return call.finding(
                 "predict_in_tape", [source], predict.location,
                 f"{predict.model_name}.predict() ran inside the tape and returned NumPy values: "
-                f"the tape cannot connect them to `{source.name}`.")
+                f"the tape cannot connect them to `{source.name}`.",
+                graph=call.route_graph(source, [], cut=_cut(step)))
         fed = ancestry(call.flow, predict.input_keys) if predict.input_keys else None
         if fed is not None and fed.reads.get(source.key):
-            path = evidence_path(fed.path_from(fed.reads[source.key][0]), None, source.name)
-            path.append(PathStep(f"{predict.model_name}.predict", predict.location,
-                                 "returns NumPy"))
+            route = fed.path_from(fed.reads[source.key][0])
+            path = evidence_path(route, None, source.name)
+            step = PathStep(f"{predict.model_name}.predict", predict.location, "returns NumPy")
+            path.append(step)
             return call.finding(
                 "predict_in_tape", [source], predict.location,
                 f"A tensor computed from `{source.name}` went into "
                 f"{predict.model_name}.predict(), a separate prediction loop that returns "
-                "NumPy values: the tape cannot follow the loss back through it.", path)
+                "NumPy values: the tape cannot follow the loss back through it.", path,
+                graph=call.route_graph(source, route, cut=_cut(step)))
     return None
 
 
 def _conversion_evidence(call: GradientCall, source: Source) -> Finding | None:
     for conversion in reversed(call.tape_info.conversions):
-        steps = _conversion_path(call, conversion, source)
-        if steps:
+        evidence = _left_tensorflow(call, conversion, source)
+        if evidence:
             return call.finding(
                 "numpy_conversion", [source], conversion.location,
                 f"A tensor computed from `{source.name}` was converted with {conversion.how} "
                 "while the tape recorded; what the loss uses afterwards is a new constant "
-                "with no link to the variables.", steps)
+                "with no link to the variables.", evidence[0], graph=evidence[1])
     return None
 
 
-def _conversion_path(call: GradientCall, conversion, source: Source) -> list:
-    """The path from the variable's read to the conversion, or [] if it does not lead there."""
-    from gradtrace.findings import PathStep
-
+def _left_tensorflow(call: GradientCall, conversion, source: Source):
+    """The path and picture from the variable's read to the conversion, or None if the
+    variable does not lead there."""
     converted = ancestry(call.flow, [conversion.key])
     reads = converted.reads.get(source.key)
     if not reads:
-        return []
-    path = converted.path_from(reads[0])
-    return evidence_path(path, None, source.name) + [
-        PathStep(f".{conversion.how}()" if conversion.how == "numpy" else conversion.how,
-                 conversion.location, "left TensorFlow")]
+        return None
+    route = converted.path_from(reads[0])
+    step = PathStep(f".{conversion.how}()" if conversion.how == "numpy" else conversion.how,
+                    conversion.location, "left TensorFlow")
+    return (evidence_path(route, None, source.name) + [step],
+            call.route_graph(source, route, cut=_cut(step)))
+
+
+def _left_tensorflow_all(call: GradientCall, conversion, missing: list[Source]):
+    """The first variable's path, and a picture with every variable that leads there."""
+    steps, graph = [], None
+    for source in missing:
+        evidence = _left_tensorflow(call, conversion, source)
+        if evidence is None:
+            continue
+        if graph is None:
+            steps, graph = evidence
+        else:
+            graph.merge(evidence[1])
+    return steps, graph
+
+
+def _cut(step: PathStep) -> FlowOp:
+    """Where the values left TensorFlow, as the picture's break."""
+    return FlowOp(step.op, "", "break", step.note, fixed_location=step.location)
 
 
 def _unused(call: GradientCall, source: Source, got: list[Source]) -> Finding | None:
@@ -370,13 +416,13 @@ def _custom_gradient_none(call: GradientCall, missing: list[Source]) -> Finding:
 
 def _numpy_target(call: GradientCall, missing: list[Source]) -> Finding:
     for conversion in reversed(call.tape_info.conversions):
-        steps = next((p for s in missing if (p := _conversion_path(call, conversion, s))), [])
+        steps, graph = _left_tensorflow_all(call, conversion, missing)
         if not steps and len(call.tape_info.conversions) > 1:
             continue
         return call.finding(
             "numpy_conversion", missing, conversion.location,
             f"The loss passed to tape.gradient is a {call.target_type}, not a tensor: the "
-            f"values left TensorFlow through {conversion.how} here.", steps)
+            f"values left TensorFlow through {conversion.how} here.", steps, graph=graph)
     return _numpy_target_from_source(call, missing) or call.finding(
         "numpy_conversion", missing, call.location,
         f"The loss passed to tape.gradient is a {call.target_type}, not a tensor.")
@@ -395,18 +441,21 @@ def _numpy_target_from_source(call: GradientCall, missing: list[Source]) -> Find
         return None
     where = Location(call.location.file, found.line, call.location.function)
     converted = ancestry(call.flow, [call.flow.key(found.tensor)])
-    steps = []
+    steps, graph = [], None
+    step = PathStep(found.expression, where, "left TensorFlow")
     for source in missing:
         reads = converted.reads.get(source.key)
         if reads:
-            steps = evidence_path(converted.path_from(reads[0]), None, source.name)
+            route = converted.path_from(reads[0])
+            steps = evidence_path(route, None, source.name)
+            graph = call.route_graph(source, route, cut=_cut(step))
             break
-    steps.append(PathStep(found.expression, where, "left TensorFlow"))
+    steps.append(step)
     return call.finding(
         "numpy_conversion", missing, where,
         f"The loss passed to tape.gradient is a {call.target_type}, not a tensor: "
         f"`{found.tensor_name}` (a tensor) went into `{found.expression}`, which NumPy "
-        "computed outside TensorFlow.", steps)
+        "computed outside TensorFlow.", steps, graph=graph)
 
 
 def _nothing_requested(call: GradientCall) -> list[Finding]:

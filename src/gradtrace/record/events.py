@@ -16,10 +16,10 @@ class OpNode:
     """One executed (eager) or traced (graph) operation."""
 
     __slots__ = ("op_type", "inputs", "outputs", "out_dtypes", "_location", "recording",
-                 "handles", "graph_op")
+                 "handles", "graph_op", "scope")
 
     def __init__(self, op_type, inputs, outputs, out_dtypes, location, recording,
-                 handles=(), graph_op=None):
+                 handles=(), graph_op=None, scope=""):
         self.op_type: str = op_type
         self.inputs: tuple = inputs
         self.outputs: tuple = outputs
@@ -28,6 +28,7 @@ class OpNode:
         self.recording: bool | None = recording
         self.handles: tuple = handles  # input keys that are variable handles
         self.graph_op = graph_op
+        self.scope: str = scope  # the name scope it ran in: the Keras layer's path, or ""
 
     @property
     def location(self) -> Location | None:

@@ -16,10 +16,13 @@ def install_keras3(recorder, patcher) -> None:
 
     import keras
 
+    from keras.src.backend.tensorflow import core
+
     _patch_trainable(recorder, patcher, Layer)
     _patch_predict(recorder, patcher, TensorFlowTrainer)
     _patch_compile(recorder, patcher, Trainer)
     _patch_fit(recorder, patcher, TensorFlowTrainer, keras.losses)
+    _patch_name_scope(recorder, patcher, core.name_scope)
 
 
 def install_tf_keras(recorder, patcher) -> None:
@@ -65,6 +68,27 @@ def _note_trainable(recorder, layer, value, caller) -> None:
         info = recorder.variable_info(variable)
         if info is not None:
             info.frozen_at = (location, name) if not value else None
+
+
+def _patch_name_scope(recorder, patcher, cls) -> None:
+    """A traced graph makes Keras 3's layer scopes unique (`model_1/dense_1`): remember
+    which layer path each one stands for, so that graph ops are shown by layer name."""
+    import tensorflow as tf
+    from keras.src.backend.common.name_scope import current_path
+
+    def wrap(original):
+        def __enter__(scope):
+            entered = original(scope)
+            if scope._pop_on_exit and not tf.executing_eagerly():
+                recorder._guard(_note_scope, recorder, tf, current_path)
+            return entered
+        return __enter__
+
+    patcher.wrap(cls, "__enter__", wrap)
+
+
+def _note_scope(recorder, tf, current_path) -> None:
+    recorder.graph_scopes[tf.get_current_name_scope()] = current_path()
 
 
 def _patch_predict(recorder, patcher, cls) -> None:

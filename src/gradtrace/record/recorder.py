@@ -47,6 +47,7 @@ class Recorder:
         self.compile_sites: dict[int, Location] = {}  # id(model) -> compile() call site
         self.producers: OrderedDict[Any, OpNode] = OrderedDict()  # eager output id -> op
         self.graph_recording: dict[Any, bool] = {}  # graph Operation -> tape was recording
+        self.graph_scopes: dict[str, str] = {}  # a traced graph's name scope -> Keras path
         self.max_seen_key = 0
         self.internal_errors: list[BaseException] = []
         self._on_internal_error = on_internal_error
@@ -119,12 +120,13 @@ class Recorder:
     # --------------------------------------------------------------- TF patches
     def _install_tensorflow(self) -> None:
         import tensorflow as tf
-        from tensorflow.python.eager import backprop, record
+        from tensorflow.python.eager import backprop, context, record
         from tensorflow.python.framework import op_callbacks, ops
         from tensorflow.python.ops import custom_gradient, resource_variable_ops, variables
 
         self.tf = tf
         self._record = record
+        self._context = context.context()
         self._resource_variable_type = resource_variable_ops.BaseResourceVariable
         self._op_callbacks = op_callbacks
         recorder = self
@@ -242,7 +244,7 @@ class Recorder:
             # The value read back is whatever was assigned: link it through the assign.
             in_keys = in_keys + (self._last_assign[in_keys[0]],)
         node = OpNode(op_type, in_keys, out_keys, dtypes, frames.caller_location(2), recording,
-                      handles)
+                      handles, scope=self._context.scope_name)
         producers = self.producers
         for key in out_keys:
             producers[key] = node
@@ -276,7 +278,8 @@ class Recorder:
 
     def _log_read(self, handle_key, tensor, recording) -> None:
         node = OpNode("ReadVariableOp", (handle_key,), (tensor._id,), (tensor.dtype,),
-                      frames.caller_location(3), recording, (handle_key,))
+                      frames.caller_location(3), recording, (handle_key,),
+                      scope=self._context.scope_name)
         self.producers[tensor._id] = node
 
     # ------------------------------------------------------------------- tapes
