@@ -445,11 +445,14 @@ def _numpy_target_from_source(call: GradientCall, missing: list[Source]) -> Find
     step = PathStep(found.expression, where, "left TensorFlow")
     for source in missing:
         reads = converted.reads.get(source.key)
-        if reads:
-            route = converted.path_from(reads[0])
+        if not reads:
+            continue
+        route = converted.path_from(reads[0])
+        if graph is None:
             steps = evidence_path(route, None, source.name)
             graph = call.route_graph(source, route, cut=_cut(step))
-            break
+        else:
+            graph.merge(call.route_graph(source, route, cut=_cut(step)))
     steps.append(step)
     return call.finding(
         "numpy_conversion", missing, where,

@@ -24,6 +24,7 @@ COLOURS = {  # kind: (fill, border)
     "loss": ("#ffffff", "#24292f"),
 }
 _CHAR_WIDTH = 6.4  # px per character at the 11px font, for the built-in layout
+_ARC_ROOM = 30  # px above the top row, the highest a variable's arc to its layer goes
 
 
 def flow_svg(view: LayerView, prefix: str, engine: str = "auto") -> tuple[str, str]:
@@ -74,7 +75,7 @@ def _dot_source(view: LayerView, prefix: str) -> str:
              'fontname="Helvetica"];',
              '  node [fontname="Helvetica", fontsize=10, style="rounded,filled", shape=box, '
              "height=0.3, margin=\"0.12,0.04\"];",
-             '  edge [color="#8c959f", arrowsize=0.6];']
+             '  edge [color="#8c959f", arrowsize=0.6, fontname="Helvetica"];']
     for node in view.nodes.values():
         fill, border = COLOURS[node.kind]
         shape = {"variable": "ellipse", "break": "octagon", "loss": "doubleoctagon"}.get(
@@ -118,9 +119,10 @@ def _builtin_svg(view: LayerView, prefix: str) -> str:
         width = max(len(line) for line in lines) * _CHAR_WIDTH + 24
         sizes[nid] = (max(width, 48.0), 14.0 * len(lines) + 12)
     layout = layered_layout(sizes, view.edges, view.same_rank)
-    boxes, width, height = layout.boxes, layout.width, layout.height
+    boxes, width = layout.boxes, layout.width
+    height = layout.height + _ARC_ROOM  # the arcs of the first row's variables rise above it
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}pt" '
-             f'height="{height:.0f}pt" viewBox="0 0 {width:.0f} {height:.0f}" '
+             f'height="{height:.0f}pt" viewBox="0 {-_ARC_ROOM} {width:.0f} {height:.0f}" '
              f'font-family="Helvetica,Arial,sans-serif" font-size="11">',
              '<defs><marker id="' + prefix + '-arrow" viewBox="0 0 10 10" refX="10" refY="5" '
              'markerWidth="6" markerHeight="6" orient="auto-start-reverse">'
@@ -147,8 +149,13 @@ def _edge(a, b, bends, prefix: str, detached: bool, beside: bool) -> str:
             bend = max(abs(y2 - y1) / 2, 12)
             d += f" C{x1:.1f},{y1 + bend:.1f} {x2:.1f},{y2 - bend:.1f} {x2:.1f},{y2:.1f}"
     style = 'stroke="#cf222e" stroke-dasharray="5,3"' if detached else 'stroke="#8c959f"'
+    label = ""
+    if detached:
+        middle_y = (a.y + a.height / 2 + b.y - b.height / 2) / 2
+        label = (f'<text x="{b.x + 6:.1f}" y="{middle_y + 4:.1f}" fill="#cf222e" '
+                 'font-size="9">not connected</text>')
     return (f'<path class="gt-edge" d="{d}" fill="none" {style} '
-            f'marker-end="url(#{prefix}-arrow)"/>')
+            f'marker-end="url(#{prefix}-arrow)"/>{label}')
 
 
 def _node(node: LayerNode, box, prefix: str) -> str:
