@@ -9,7 +9,7 @@ that a noisy neighbour slows both alike) and prints medians and their ratios:
                    (gradtrace) against fit() to the printed error (python); the extra time
                    is compared with one plain training step of the healthy model
 
-Usage: python bench/overhead.py [--repeat N]
+Usage: python bench/overhead.py [--repeat N] [--only eager|fit|diagnosis]
 """
 from __future__ import annotations
 
@@ -91,10 +91,16 @@ def report(name: str, plain: list[float], traced: list[float]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--only", choices=("eager", "fit", "diagnosis"))
     args = parser.parse_args()
-    eager_loop(args.repeat)
-    step = fit(args.repeat)
-    diagnosis(args.repeat, step)
+    if args.only in (None, "eager"):
+        eager_loop(args.repeat)
+    if args.only in (None, "fit"):
+        step = fit(args.repeat)
+    if args.only == "diagnosis":  # one plain step's time, from a healthy run without gradtrace
+        step = statistics.median(run("mobilenet_fit.py", False)[0]["batch_seconds"][2:])
+    if args.only in (None, "diagnosis"):
+        diagnosis(args.repeat, step)
 
 
 if __name__ == "__main__":

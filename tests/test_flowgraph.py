@@ -137,3 +137,22 @@ def test_graph_op_scope_drops_tensorflows_inner_scopes_without_keras_names():
     assert graph_op_scope("rater/rating_hidden/MatMul/ReadVariableOp", {}) == \
         "rater/rating_hidden"
     assert graph_op_scope("Mean", {}) == ""
+
+
+def test_routes_added_to_one_graph_draw_the_same_as_merged_graphs():
+    """add_route stops where a route meets ops already drawn: nothing may be lost."""
+    ops = residual_model()
+    routes = {"model/dense/kernel": [ops[n] for n in ("read_a", "matmul", "add", "argmax",
+                                                      "cast", "mean")],
+              "model/branch/kernel": [ops[n] for n in ("read_b", "branch", "add", "argmax",
+                                                       "cast", "mean")]}
+    shared = FlowGraph()
+    merged = None
+    for name, route in routes.items():
+        shared.add_route(name, route, ops["argmax"])
+        alone = FlowGraph.from_route(name, route, ops["argmax"])
+        merged = alone if merged is None else (merged.merge(alone) or merged)
+    assert shared.ops.keys() == merged.ops.keys()
+    assert shared.edges == merged.edges
+    assert shared.variables == merged.variables
+    assert [op.role for op in shared.ops.values()] == [op.role for op in merged.ops.values()]

@@ -40,9 +40,17 @@ def _library_roots() -> tuple[str, ...]:
 
 _roots: tuple[str, ...] | None = None
 _user_code_cache: dict[CodeType, bool] = {}
+_user_file_cache: dict[str, bool] = {}  # a traced op's traceback has dozens of frames
 
 
 def is_user_file(filename: str) -> bool:
+    known = _user_file_cache.get(filename)
+    if known is None:
+        known = _user_file_cache[filename] = _is_user_file(filename)
+    return known
+
+
+def _is_user_file(filename: str) -> bool:
     global _roots
     if not filename or filename.startswith("<frozen") or "__autograph_generated" in filename:
         return False
@@ -57,6 +65,7 @@ def refresh_library_roots() -> None:
     global _roots
     _roots = None
     _user_code_cache.clear()
+    _user_file_cache.clear()
 
 
 def _is_user_code(code: CodeType) -> bool:

@@ -49,35 +49,41 @@ class FlowGraph:
 
     @classmethod
     def from_route(cls, variable: str, route: list, blocker=None, loss_location=None,
-                   cut: FlowOp | None = None, known: dict | None = None) -> "FlowGraph":
+                   cut: FlowOp | None = None) -> "FlowGraph":
         """`route`: the recorded ops from the variable's read toward the loss. `cut`: where
-        the values left TensorFlow (a conversion, a predict call) when they did. `known`:
-        FlowOps already made for these ops (variables' routes share most of their ops)."""
+        the values left TensorFlow (a conversion, a predict call) when they did."""
         graph = cls(loss_location=loss_location, reaches_loss=cut is None)
-        known = {} if known is None else known
+        graph.add_route(variable, route, blocker, cut)
+        if not route and cut is not None:  # read where we could not see (inside predict)
+            graph.ops[id(cut)] = cut
+            graph.variables[variable] = id(cut)
+        return graph
+
+    def add_route(self, variable: str, route: list, blocker=None,
+                  cut: FlowOp | None = None) -> None:
+        """Add one variable's route. Routes toward one loss share their ends: where this one
+        meets an op already drawn, the rest of it is drawn already."""
         previous = None
         for node in route:
             key = id(node)
-            role = "break" if node is blocker else "read" if previous is None else "op"
-            op = known.get((key, role))
-            if op is None:
-                op = known[(key, role)] = FlowOp(node.op_type, node.scope.rstrip("/"), role,
-                                                 node=node)
-            graph.ops[key] = op
-            if previous is not None and previous != key:
-                graph.edges.add((previous, key))
-            previous = key
-        if cut is not None:
-            graph.ops[id(cut)] = cut
+            if key == previous:
+                continue
             if previous is not None:
-                graph.edges.add((previous, id(cut)))
-        elif previous is not None:
-            graph.edges.add((previous, LOSS))
+                self.edges.add((previous, key))
+                if key in self.ops:
+                    break
+            if key not in self.ops:
+                role = "break" if node is blocker else "read" if previous is None else "op"
+                self.ops[key] = FlowOp(node.op_type, node.scope.rstrip("/"), role, node=node)
+            previous = key
+        else:
+            if cut is not None and previous is not None:
+                self.ops[id(cut)] = cut
+                self.edges.add((previous, id(cut)))
+            elif previous is not None:
+                self.edges.add((previous, LOSS))
         if route:
-            graph.variables[variable] = id(route[0])
-        elif cut is not None:  # read where we could not see (inside predict's own loop)
-            graph.variables[variable] = id(cut)
-        return graph
+            self.variables[variable] = id(route[0])
 
     def merge(self, other: "FlowGraph") -> None:
         alias = {}  # a cut (a predict call, a conversion) is one place for all variables

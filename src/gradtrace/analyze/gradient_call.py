@@ -7,6 +7,7 @@ made while the tape recorded; the Nones a custom gradient returned.
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -46,7 +47,7 @@ class GradientCall:
     watched_handles: frozenset = frozenset()
     frame: Any = None  # the user's frame that called tape.gradient, alive while diagnosing
     _ancestry: Ancestry | None = None
-    _flow_ops: dict = field(default_factory=dict)  # the pictures' FlowOps, one per op
+    _graphs: dict = field(default_factory=dict)  # the picture for each blocker
     _blockers: dict = field(default_factory=dict)  # first_blocker's answers, per route step
 
     @classmethod
@@ -80,13 +81,20 @@ class GradientCall:
             self._ancestry = ancestry(self.flow, self.target_keys)
         return self._ancestry
 
-    @property
+    @functools.cached_property
     def loss_location(self) -> Location | None:
         return _target_location(self)
 
     def route_graph(self, source: Source, route: list, blocker=None, cut=None) -> FlowGraph:
-        return FlowGraph.from_route(source.name, route, blocker, self.loss_location, cut,
-                                    self._flow_ops)
+        """The picture `source`'s route goes into: one per blocker, shared by every
+        variable cut off there (their routes share most of their ops)."""
+        if cut is not None:
+            return FlowGraph.from_route(source.name, route, blocker, self.loss_location, cut)
+        graph = self._graphs.get(id(blocker))
+        if graph is None:
+            graph = self._graphs[id(blocker)] = FlowGraph(loss_location=self.loss_location)
+        graph.add_route(source.name, route, blocker)
+        return graph
 
     def finding(self, cause: str, sources, location, message: str, path=(), **kw) -> Finding:
         return Finding(cause=cause, message=message, variables=[s.name for s in sources],
@@ -190,7 +198,7 @@ def _merge(findings: list[Finding]) -> list[Finding]:
         if key in grouped:
             grouped[key].variables.extend(v for v in finding.variables
                                           if v not in grouped[key].variables)
-            if finding.graph is not None:
+            if finding.graph is not None and finding.graph is not grouped[key].graph:
                 if grouped[key].graph is None:
                     grouped[key].graph = finding.graph
                 else:

@@ -17,6 +17,8 @@ tape call site, after a few healthy steps (graph code: after the trace).
 """
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
 import re
 import sys
@@ -374,9 +376,10 @@ class Recorder:
     def _analyze(self, tape, info, target, sources, result, call_frame, exc, custom_nones=()):
         from gradtrace.analyze.gradient_call import GradientCall, diagnose
 
-        call = GradientCall.build(self, tape, info, target, sources, result, call_frame, exc,
-                                  list(custom_nones))
-        new = diagnose(call)
+        with _collection_paused():
+            call = GradientCall.build(self, tape, info, target, sources, result, call_frame,
+                                      exc, list(custom_nones))
+            new = diagnose(call)
         if self.keep_gradients:
             from gradtrace.analyze.gradient_call import gradient_statuses
 
@@ -543,6 +546,20 @@ def _note_nones(recorder: Recorder, f, grad_fn, grads, returned_at) -> None:
     defined_at = Location(f_code.co_filename, f_code.co_firstlineno, f_code.co_name) if f_code else None
     recorder.note_custom_none(CustomGradientNone(getattr(user_f, "__name__", "?"), location or defined_at,
                                                  defined_at))
+
+
+@contextlib.contextmanager
+def _collection_paused():
+    """The analysis makes many small objects in a large heap (a model's): a full garbage
+    collection in the middle of it cost more than the analysis itself (0.3 s of 0.5 s on
+    MobileNetV2). Collection resumes as it was right after."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def handle_keys(variable) -> list[int]:
