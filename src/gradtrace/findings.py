@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import linecache
+import os
 from dataclasses import dataclass, field
 
 from gradtrace.catalogue import cause
@@ -22,6 +23,17 @@ class Location:
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}"
+
+    def describe(self) -> str:
+        """`train.py:12 in train_step`: the path relative to the working directory when
+        it lies below it."""
+        try:
+            path = os.path.relpath(self.file)
+        except ValueError:
+            path = self.file
+        if path.startswith(".."):
+            path = self.file
+        return f"{path}:{self.line}" + (f" in {self.function}" if self.function else "")
 
 
 @dataclass(frozen=True)

@@ -134,6 +134,14 @@ def _local_names(frame) -> dict[int, str]:
 # --------------------------------------------------------------------- diagnose
 def diagnose(call: GradientCall) -> list[Finding]:
     forget_registrations()
+    findings = _diagnose(call)
+    for finding in findings:
+        if finding.graph is not None:  # the edges between drawn ops that no route took
+            finding.graph.connect(call.flow.producer)
+    return findings
+
+
+def _diagnose(call: GradientCall) -> list[Finding]:
     if call.exc is not None:
         return _diagnose_exception(call)
     if call.results is None:
@@ -183,11 +191,7 @@ def _explain_missing(call: GradientCall, missing: list[Source]) -> list[Finding]
 
 def _classify_each(call: GradientCall, sources: list[Source], got: list[Source]) -> list[Finding]:
     shown: set = set()  # blockers whose evidence path is already built
-    findings = _merge([_classify(call, source, got, shown) for source in sources])
-    for finding in findings:
-        if finding.graph is not None:
-            finding.graph.connect(call.flow.producer)
-    return findings
+    return _merge([_classify(call, source, got, shown) for source in sources])
 
 
 def _merge(findings: list[Finding]) -> list[Finding]:
@@ -299,8 +303,8 @@ def _name_of(call: GradientCall, key) -> str:
 
 def _predict_evidence(call: GradientCall, source: Source) -> Finding | None:
     for predict in call.tape_info.predicts:
+        step = PathStep(f"{predict.model_name}.predict", predict.location, "returns NumPy")
         if source.key in predict.handles:
-            step = PathStep(f"{predict.model_name}.predict", predict.location, "returns NumPy")
             return call.finding(
                 "predict_in_tape", [source], predict.location,
                 f"{predict.model_name}.predict() ran inside the tape and returned NumPy values: "
@@ -309,9 +313,7 @@ def _predict_evidence(call: GradientCall, source: Source) -> Finding | None:
         fed = ancestry(call.flow, predict.input_keys) if predict.input_keys else None
         if fed is not None and fed.reads.get(source.key):
             route = fed.path_from(fed.reads[source.key][0])
-            path = evidence_path(route, None, source.name)
-            step = PathStep(f"{predict.model_name}.predict", predict.location, "returns NumPy")
-            path.append(step)
+            path = evidence_path(route, None, source.name) + [step]
             return call.finding(
                 "predict_in_tape", [source], predict.location,
                 f"A tensor computed from `{source.name}` went into "

@@ -14,7 +14,6 @@ import html
 import itertools
 import json
 import linecache
-import os
 
 CONTEXT_LINES = 3
 _fragments = itertools.count(1)  # notebook outputs: ids unique across cells
@@ -191,13 +190,8 @@ def _figure(graph, fid: str, graph_data: dict, interactive: bool) -> str:
 
     view = graph.layer_view()
     svg, engine = flow_svg(view, fid)
-    graph_data[fid] = {
-        f"{fid}-{node.id}": {"title": node.title if node.kind == "layer" else node.label,
-                             "ops": [[op.op, _where(op.location), op.role,
-                                      op.note or ("no gradient flows past this op"
-                                                  if op.role == "break" else "")]
-                                     for op in sorted(node.ops, key=lambda o: o.role != "read")]}
-        for node in view.nodes.values() if node.ops}
+    graph_data[fid] = {f"{fid}-{node.id}": _panel(node)
+                       for node in view.nodes.values() if node.ops}
     layers = sum(node.kind == "layer" for node in view.nodes.values())
     legend = "".join(
         f'<i style="background:{COLOURS[kind][0]};border-color:{COLOURS[kind][1]}"></i>{kind}'
@@ -209,16 +203,14 @@ def _figure(graph, fid: str, graph_data: dict, interactive: bool) -> str:
             f'<div class="picture">{svg}</div><div class="ops" hidden></div></div>')
 
 
-def _where(location) -> str:
-    if location is None:
-        return ""
-    try:
-        path = os.path.relpath(location.file)
-    except ValueError:
-        path = location.file
-    if path.startswith(".."):
-        path = location.file
-    return f"{path}:{location.line}" + (f" in {location.function}" if location.function else "")
+def _panel(node) -> dict:
+    """What a click on a layer or the break lists: its ops, reads first, with their lines."""
+    rows = []
+    for op in sorted(node.ops, key=lambda o: o.role != "read"):
+        note = op.note or ("no gradient flows past this op" if op.role == "break" else "")
+        where = op.location.describe() if op.location else ""
+        rows.append([op.op, where, op.role, note])
+    return {"title": node.title if node.kind == "layer" else node.label, "ops": rows}
 
 
 def _source(file: str, line: int) -> str:

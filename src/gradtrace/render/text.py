@@ -1,7 +1,6 @@
 """The terminal report: one block per finding, readable at 100 columns."""
 from __future__ import annotations
 
-import os
 import re
 import sys
 from typing import TextIO
@@ -67,7 +66,7 @@ def finding_block(finding: Finding, primary: bool = False) -> Group:
     if finding.variables:
         parts.append(_field("variables", _variables(finding.variables)))
     if finding.location is not None:
-        parts.append(_field("at", _where(finding.location)))
+        parts.append(_field("at", finding.location.describe()))
         code = _code_excerpt(finding.location)
         if code is not None:
             parts.append(Padding(code, (0, 0, 0, 4), expand=False))
@@ -89,20 +88,6 @@ def _variables(names: list[str]) -> str:
         return ", ".join(names)
     shown = names[:MAX_LISTED_VARIABLES - 2] + ["..."] + names[-1:]
     return f"{len(names)} variables: " + ", ".join(shown) + " (--format json lists each)"
-
-
-def _where(location: Location) -> str:
-    path = _short_path(location.file)
-    function = f" in {location.function}" if location.function else ""
-    return f"{path}:{location.line}{function}"
-
-
-def _short_path(path: str) -> str:
-    try:
-        relative = os.path.relpath(path)
-    except ValueError:
-        return path
-    return relative if not relative.startswith("..") else path
 
 
 def _code_excerpt(location: Location):
