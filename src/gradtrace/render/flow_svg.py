@@ -44,10 +44,10 @@ def node_lines(node: LayerNode) -> list[str]:
     if node.kind == "layer":
         return [node.label, f"{len(node.ops)} op{'s' if len(node.ops) != 1 else ''}"]
     if node.kind == "break":
+        cut = node.ops[0].node is None  # values left TensorFlow: say how, not "no gradient"
+        what = node.title if cut else "no gradient"
         where = f"line {node.location.line}" if node.location else ""
-        return [f"\u2716 {node.label}", " ".join(filter(None, ["no gradient", where]))
-                if not node.title.startswith(("left", "returns")) else
-                " ".join(filter(None, [node.title, where]))]
+        return [f"\u2716 {node.label}", " ".join(filter(None, [what, where]))]
     if node.kind == "loss":
         return ["loss", f"line {node.location.line}" if node.location else ""]
     return [node.label]
