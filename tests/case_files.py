@@ -23,6 +23,8 @@ def _shared_folder() -> Path:
 SHARED = _shared_folder()
 SHARED_CASES = Path(os.environ.get("GRADTRACE_CASES", SHARED / "cases"))
 OWN_PROGRAMS = ROOT / "tests" / "programs"
+SHARED_REALWORLD = SHARED_CASES / "realworld"
+REALWORLD = ROOT / "tests" / "realworld"
 
 
 @dataclass
@@ -35,6 +37,7 @@ class Case:
     also: list[str] = field(default_factory=list)
     variables: list[str] = field(default_factory=list)
     static: bool = True
+    xfail: dict[str, str] = field(default_factory=dict)  # framework -> why it is not right yet
 
     @property
     def healthy(self) -> bool:
@@ -52,7 +55,18 @@ def load_case(path: Path) -> Case:
         path=path, framework=meta["framework"], outcome=meta["outcome"], cause=meta["cause"],
         lines=lines if isinstance(lines, list) else [lines], also=meta.get("also") or [],
         variables=meta.get("variables") or [], static=meta.get("static", True),
+        xfail=_xfail_reasons(meta.get("xfail"), meta["framework"]),
     )
+
+
+def _xfail_reasons(value, framework: str) -> dict[str, str]:
+    """`xfail: reason` (every framework the case runs under) or `xfail: {keras2: reason}`."""
+    if not value:
+        return {}
+    if isinstance(value, dict):
+        return {str(k): str(v) for k, v in value.items()}
+    names = {"both": ["keras3", "keras2"]}.get(framework, [framework])
+    return {name: str(value) for name in names}
 
 
 def load_cases(folder: Path) -> list[Case]:
@@ -87,6 +101,55 @@ def run_gradtrace(script: Path, framework: str, tmp_path: Path, *extra: str) -> 
                           cwd=script.parent, timeout=600)
     report = json.loads(output.read_text()) if output.exists() else None
     return Run(done.returncode, done.stdout, done.stderr, report)
+
+
+def judge(case: Case, framework: str, run: Run, plain: Run | None = None) -> str:
+    """Why the diagnosis is wrong, or "" when it is right. A failing program is right when
+    its first finding has the expected cause, points at one of the expected lines of the
+    program and names every expected variable; a healthy one when nothing is reported and
+    it behaves as under `python` (`plain`, when given)."""
+    if run.report is None:
+        return f"no JSON report; stderr:\n{run.stderr[-3000:]}"
+    if "internal error" in run.stderr:
+        return f"gradtrace internal error:\n{run.stderr[-3000:]}"
+    findings = run.report["findings"]
+    if case.healthy:
+        if findings:
+            return f"false alarm on a healthy program: {findings[0]['cause']} " \
+                   f"at line {(findings[0]['location'] or {}).get('line')}"
+        if plain is not None and (run.returncode, run.stdout) != (plain.returncode, plain.stdout):
+            return f"exit {run.returncode} (python: {plain.returncode}) or its output differs"
+        return ""
+    if not findings:
+        return "nothing found"
+    first = findings[0]
+    location = first["location"] or {}
+    got = f"got {first['cause']} at line {location.get('line')}"
+    if first["cause"] != case.cause:
+        return f"cause: expected {case.cause}, {got}"
+    if location.get("file") != str(case.path) or location.get("line") not in case.lines:
+        return f"line: expected {case.lines}, {got} in {location.get('file')}"
+    missing = [v for v in case.variables if not any(v in name for name in first["variables"])]
+    if missing:
+        return f"variables: {missing} not among {first['variables'][:6]}"
+    if not (first["fix"] and first["title"] and first["message"]):
+        return "the finding has no fix, title or message"
+    expected_exit = 1 if first["severity"] == "error" else plain.returncode if plain else None
+    if expected_exit is not None and run.returncode != expected_exit:
+        return f"exit {run.returncode}, expected {expected_exit}"
+    return ""
+
+
+def needs_plain_run(case: Case, run: Run) -> bool:
+    """Whether judging `run` needs the program's own exit status and output."""
+    findings = (run.report or {}).get("findings") or []
+    return case.healthy or bool(findings) and findings[0]["severity"] != "error"
+
+
+def diagnose_and_judge(case: Case, framework: str, tmp_path: Path) -> str:
+    run = run_gradtrace(case.path, framework, tmp_path)
+    plain = run_plain(case.path, framework) if needs_plain_run(case, run) else None
+    return judge(case, framework, run, plain)
 
 
 def run_plain(script: Path, framework: str) -> Run:

@@ -120,8 +120,8 @@ def exception_location(exc: BaseException) -> Location | None:
     """
     metadata = getattr(exc, "ag_error_metadata", None)
     translated = getattr(metadata, "translated_stack", None)
-    if translated:
-        for frame in reversed(translated):
+    if translated:  # innermost frame first
+        for frame in translated:
             filename = getattr(frame, "filename", None)
             if filename and is_user_file(filename):
                 return Location(filename, frame.lineno, getattr(frame, "function_name", ""))

@@ -71,6 +71,12 @@ class GraphFlow:
             # A captured outer value: continue the walk outside the graph.
             return OpNode("Capture", (self.key(external),), (self.key(op.outputs[0]),),
                           (op.outputs[0].dtype,), None, None)
+        if op.type == "Placeholder" and op.outputs[0].dtype != _resource():
+            argument = self._recorder.function_argument(op)
+            if argument is not None:
+                # The tf.function's argument: continue with the eager value it was given.
+                return OpNode("Argument", (self.key(argument),), (self.key(op.outputs[0]),),
+                              (op.outputs[0].dtype,), None, None)
         inputs, handles = [], []
         for tensor in op.inputs:
             if tensor.dtype == _resource():

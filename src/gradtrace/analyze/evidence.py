@@ -48,7 +48,7 @@ def _blocks(node: OpNode, out_key=None) -> str:
         return "variable_assign"
     if node.recording is False:
         return "outside_tape"
-    if op in READ_OPS or op == "Capture":
+    if op in READ_OPS or op in ("Capture", "Argument"):
         return ""
     dtypes = [d for d in node.out_dtypes if d is not None]
     if out_key is not None and out_key in node.outputs:

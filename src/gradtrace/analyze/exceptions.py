@@ -24,7 +24,29 @@ def explain_exception(recorder, exc: BaseException) -> list[Finding]:
         text = str(candidate)
         if any(marker in text for marker in _SYMBOLIC_MARKERS):
             return [_symbolic_conversion(recorder, candidate, exc)]
+        if "has `None` for gradient" in text:
+            found = _empty_loss(recorder, candidate)
+            if found is not None:
+                return [found]
     return []
+
+
+def _empty_loss(recorder, exc: BaseException) -> Finding | None:
+    """tf-keras' `optimizer.get_gradients(loss, params)` given an empty loss, as
+    `model.losses` is for a model without regularizers or add_loss()."""
+    for frame in frames.traceback_frames(exc.__traceback__):
+        if frame.f_code.co_name != "get_gradients" or "loss" not in frame.f_locals:
+            continue
+        loss, params = frame.f_locals.get("loss"), frame.f_locals.get("params") or []
+        if not (isinstance(loss, (list, tuple)) and not loss):
+            return None
+        names = [getattr(p, "name", str(p)).removesuffix(":0") for p in params]
+        return Finding(
+            cause="disconnected", variables=names, location=frames.exception_location(exc),
+            message="The loss given to get_gradients() is an empty list, so no variable is "
+            "connected to it. `model.losses` holds only the losses added by regularizers and "
+            "add_loss(), and this model has none: pass the loss tensor you train on.")
+    return None
 
 
 def _chain(exc: BaseException):

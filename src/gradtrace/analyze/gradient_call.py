@@ -28,6 +28,7 @@ class Source:
     is_variable: bool
     dtype: Any
     info: VariableInfo | None = None
+    object_type: str = ""  # a source that is neither a tensor nor a variable (a Model)
 
 
 @dataclass
@@ -119,9 +120,10 @@ def _source(recorder, flow, value, names) -> Source:
         except Exception:  # noqa: BLE001
             key = _handle_key(value)
         return Source(info.name if info else str(value), key, True, value.dtype, info)
-    key = flow.key(value) if hasattr(value, "dtype") else id(value)
     name = names.get(id(value)) or getattr(value, "name", None) or type(value).__name__
-    return Source(name, key, False, getattr(value, "dtype", None))
+    if not recorder.tf.is_tensor(value):
+        return Source(name, id(value), False, None, object_type=type(value).__name__)
+    return Source(name, flow.key(value), False, getattr(value, "dtype", None))
 
 
 def _local_names(frame) -> dict[int, str]:
@@ -142,6 +144,9 @@ def diagnose(call: GradientCall) -> list[Finding]:
 
 
 def _diagnose(call: GradientCall) -> list[Finding]:
+    objects = [s for s in call.sources if s.object_type]
+    if objects:
+        return [_object_sources(call, objects)]
     if call.exc is not None:
         return _diagnose_exception(call)
     if call.results is None:
@@ -164,7 +169,7 @@ def _explain_missing(call: GradientCall, missing: list[Source]) -> list[Finding]
     if call.custom_nones:
         return [_custom_gradient_none(call, missing)]
     findings: list[Finding] = []
-    remaining = []
+    remaining, integers = [], []
     for source in missing:
         if not source.is_variable:
             findings.append(_tensor_source(call, source))
@@ -174,24 +179,93 @@ def _explain_missing(call: GradientCall, missing: list[Source]) -> list[Finding]
                 f"The tape was opened with watch_accessed_variables=False and `{source.name}` "
                 "was never passed to tape.watch().", severity="error"))
         elif source.info is not None and not _is_float(source.dtype):
-            findings.append(call.finding(
-                "integer_variable", [source], source.info.created_at,
-                f"`{source.name}` is a {source.info.dtype} variable: gradients exist only for "
-                "floating-point variables."))
+            integers.append(source)
         else:
             remaining.append(source)
+    if integers:
+        first = integers[0]
+        findings.append(call.finding(
+            "integer_variable", integers, first.info.created_at,
+            f"`{first.name}` is a {first.info.dtype} variable: gradients exist only for "
+            "floating-point variables.", severity="error"))
+        _mention_all_variables(findings[-1])
     if remaining:
-        predicted = [f for s in remaining if (f := _predict_evidence(call, s))]
-        if predicted:
-            return findings + _merge(predicted)
-        wrong = _wrong_sources(call, remaining, got)
-        findings += wrong if wrong else _classify_each(call, remaining, got)
+        findings += _explain_cut_off(call, remaining, got)
     return findings
 
 
-def _classify_each(call: GradientCall, sources: list[Source], got: list[Source]) -> list[Finding]:
+def _explain_cut_off(call: GradientCall, missing: list[Source], got: list[Source]) -> list[Finding]:
+    """Each variable's gradient path followed to where it ends. A cut that its values
+    reached (a blocker on the way to the loss, NumPy, predict) explains it, and wins over
+    what follows from it (the loss then depends on other variables only). Only variables
+    whose values reached no cut are unused, or, when nothing the gradient was asked for
+    is used, the wrong sources."""
     shown: set = set()  # blockers whose evidence path is already built
-    return _merge([_classify(call, source, got, shown) for source in sources])
+    cuts = {id(s): _cut_finding(call, s, shown) for s in missing}
+    findings = [f for f in cuts.values() if f is not None]
+    uncut = [s for s in missing if cuts[id(s)] is None]
+    if uncut and not findings and not got:
+        findings += _values_from_python(call, uncut)
+        uncut = [s for s in uncut if not findings]
+    if uncut:
+        wrong = [] if findings else _wrong_sources(call, uncut, got)
+        findings += wrong or _one_per_unused_part(call, [_unexplained(call, s, got) for s in uncut])
+    return _merge(findings)
+
+
+_PY_FUNCTION_OPS = frozenset({"PyFunc", "PyFuncStateless", "EagerPyFunc"})
+
+
+def _values_from_python(call: GradientCall, missing: list[Source]) -> list[Finding]:
+    """No requested variable is read on the way to the loss, and what the loss depends on
+    came out of tf.numpy_function / tf.py_function: Python computed it, where the tape
+    cannot follow (a model run inside the function is invisible to the gradient)."""
+    anc = call.ancestry
+    if any(anc.reads.get(s.key) for s in missing):
+        return []
+    from gradtrace.analyze.source_trace import call_line
+
+    node = next((n for n in anc.nodes if n.op_type in _PY_FUNCTION_OPS), None)
+    if node is None:
+        return []
+    where = call_line(node.location, ("numpy_function", "py_function", "py_func"))
+    return [call.finding(
+        "numpy_function", missing, where,
+        f"The loss is computed from what {_py_function_name(node)} returned, and nothing "
+        f"else reads `{missing[0].name}` on the way to the loss: values computed in Python "
+        "(the model run inside the function included) have no gradient.",
+        [PathStep(node.op_type, node.location, "no gradient flows past this op")])]
+
+
+def _py_function_name(node) -> str:
+    return "tf.py_function" if node.op_type == "EagerPyFunc" else "tf.numpy_function"
+
+
+def _one_per_unused_part(call: GradientCall, findings: list[Finding]) -> list[Finding]:
+    """Unused variables of one layer are shown where that layer is; those of several
+    layers (a backbone's last stack that nothing reads) are one part of the model left
+    out of the loss: one finding, at the line that built the list of variables asked
+    for (else the gradient call)."""
+    unused = [f for f in findings if f.cause == "unused_variable"]
+    if len({f.location for f in unused}) <= 1:
+        return findings
+    names = [name for f in unused for name in f.variables]
+    layers = len({f.location for f in unused})
+    part = Finding(cause="unused_variable", variables=names, location=_sources_location(call),
+                   message=f"`{names[0]}` from {layers} layers take no part in the loss: "
+                   "nothing on the way to the loss reads them, while the other variables train.")
+    return [part] + [f for f in findings if f.cause != "unused_variable"]
+
+
+def _sources_location(call: GradientCall) -> Location | None:
+    from gradtrace.analyze.source_trace import sources_line
+
+    if call.frame is None or call.location is None:
+        return call.location
+    line = sources_line(call.frame, call.location.line)
+    if line is None:
+        return call.location
+    return Location(call.location.file, line, call.location.function)
 
 
 def _merge(findings: list[Finding]) -> list[Finding]:
@@ -222,7 +296,12 @@ def _mention_all_variables(finding: Finding) -> None:
         finding.message = finding.message.replace(f"`{first}`", more, 1)
 
 
-def _classify(call: GradientCall, source: Source, got: list[Source], shown: set) -> Finding:
+def _cut_finding(call: GradientCall, source: Source, shown: set) -> Finding | None:
+    """Where `source`'s values stopped carrying a gradient, or None when they reached no
+    recorded cut."""
+    predicted = _predict_evidence(call, source)
+    if predicted is not None:
+        return predicted
     anc = call.ancestry
     reads = anc.reads.get(source.key, [])
     if reads:
@@ -234,27 +313,47 @@ def _classify(call: GradientCall, source: Source, got: list[Source], shown: set)
             # (resolving graph ops' tracebacks is the slow part on a large model).
             first = id(blocker) not in shown
             shown.add(id(blocker))
-            return call.finding(cause, [source], blocker.location,
+            return call.finding(cause, [source], _blocker_location(call, blocker, cause),
                                 _blocker_message(cause, blocker, source),
                                 evidence_path(path, blocker, source.name) if first else [],
                                 graph=call.route_graph(source, path, blocker))
-        return call.finding("disconnected", [source], reads[0].location,
-                            f"`{source.name}` is read on the way to the loss, but no recorded "
-                            "operation explains why its gradient is missing.",
-                            evidence_path(path, None, source.name),
-                            graph=call.route_graph(source, path))
-    return (_predict_evidence(call, source)
-            or _conversion_evidence(call, source)
-            or _unused(call, source, got)
-            or call.finding("disconnected", [source], call.location,
-                            f"`{source.name}` is not read anywhere on the way to the loss."))
+    converted = _conversion_evidence(call, source)
+    if converted is not None or not reads:
+        return converted
+    return call.finding("disconnected", [source], reads[0].location,
+                        f"`{source.name}` is read on the way to the loss, but no recorded "
+                        "operation explains why its gradient is missing.",
+                        evidence_path(path, None, source.name),
+                        graph=call.route_graph(source, path))
+
+
+def _unexplained(call: GradientCall, source: Source, got: list) -> Finding:
+    """A variable whose values reached neither the loss nor any cut."""
+    return _unused(call, source, got) or call.finding(
+        "disconnected", [source], call.location,
+        f"`{source.name}` is not read anywhere on the way to the loss.")
+
+
+def _blocker_location(call: GradientCall, blocker, cause: str) -> Location | None:
+    """Where to edit. For a forward pass that ran outside the tape: when library code
+    opened the tape (`optimizer.minimize`), the user's call that opened it (its loss
+    callable must compute the loss); else the line that called the model (the read
+    itself sits inside the model's own `call`)."""
+    if cause != "outside_tape":
+        return blocker.location
+    site = call.tape_info.site[0]
+    opened_by_library = not frames.is_user_file(site) and "__autograph_generated" not in site
+    if opened_by_library and call.tape_info.opened_at:
+        return call.tape_info.opened_at
+    return blocker.call_site or blocker.location
 
 
 def _blocker_message(cause: str, blocker, source: Source) -> str:
     op = blocker.op_type
     if cause == "outside_tape":
-        return (f"`{source.name}` was read by {op} while no tape was recording, so the tape "
-                "has no record of how the loss depends on it.")
+        return (f"`{source.name}` was read here while no tape was recording: this forward "
+                "pass ran before (or outside) `with tf.GradientTape()`, so the tape took its "
+                "result in as a constant and has no record of how the loss depends on it.")
     if cause == "integer_cast":
         dtype = getattr(blocker.out_dtypes[0], "name", blocker.out_dtypes[0])
         return f"The values are cast to {dtype} here; no gradient flows through an integer cast."
@@ -409,11 +508,21 @@ def _tensor_source(call: GradientCall, source: Source) -> Finding:
     own = ancestry(call.flow, [source.key])
     tracked = any(r.recording for reads in own.reads.values() for r in reads)
     if source.key in call.tape_info.watched_keys or tracked:
-        return _classify(call, source, [], set())
+        return _cut_finding(call, source, set()) or _unexplained(call, source, [])
     return call.finding(
         "unwatched_tensor", [source], call.tape_info.opened_at,
         f"`{source.name}` is a plain tensor, not a variable, and the tape opened here never "
         f"watched it: add `tape.watch({source.name})` inside the tape.")
+
+
+def _object_sources(call: GradientCall, objects: list[Source]) -> Finding:
+    """tape.gradient(loss, model): sources must be variables or tensors."""
+    first = objects[0]
+    return call.finding(
+        "wrong_sources", objects, call.location,
+        f"The gradient was asked with respect to `{first.name}`, a {first.object_type} "
+        "object: tape.gradient takes variables or tensors (or nested lists of them). Pass "
+        f"`{first.name}.trainable_variables`.", severity="error")
 
 
 def _custom_gradient_none(call: GradientCall, missing: list[Source]) -> Finding:
@@ -449,6 +558,13 @@ def _numpy_target_from_source(call: GradientCall, missing: list[Source]) -> Find
                             lambda v: _is_tensor(call.recorder.tf, v))
     if found is None:
         return None
+    if found.tensor is None:  # in a function the step called
+        where = Location(found.file, found.line, found.function)
+        return call.finding(
+            "numpy_conversion", missing, where,
+            f"The loss passed to tape.gradient is a {call.target_type}, not a tensor: "
+            f"{found.function}() returns `{found.expression}`, computed outside TensorFlow.",
+            [PathStep(found.expression, where, "left TensorFlow")])
     where = Location(call.location.file, found.line, call.location.function)
     converted = ancestry(call.flow, [call.flow.key(found.tensor)])
     steps, graph = [], None

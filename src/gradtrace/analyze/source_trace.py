@@ -21,9 +21,11 @@ _MAX_HOPS = 8  # assignments followed back from the loss
 @dataclass
 class SourceConversion:
     line: int
-    tensor: Any  # the tensor the expression read
+    tensor: Any  # the tensor the expression read (None: found in a callee, by its text)
     tensor_name: str
     expression: str
+    file: str = ""  # "" for the caller's own file
+    function: str = ""
 
 
 def find_conversion(frame, call_line: int, is_tensor) -> SourceConversion | None:
@@ -50,6 +52,9 @@ def find_conversion(frame, call_line: int, is_tensor) -> SourceConversion | None
         if assignment is None:
             continue
         used = [n.id for n in ast.walk(assignment.value) if isinstance(n, ast.Name)]
+        in_callee = _in_called_function(assignment.value, values)
+        if in_callee is not None:
+            return in_callee
         tensors = [n for n in used if n in values and is_tensor(values[n])]
         if tensors:
             return SourceConversion(assignment.lineno, values[tensors[0]], tensors[0],
@@ -57,6 +62,63 @@ def find_conversion(frame, call_line: int, is_tensor) -> SourceConversion | None
         pending.extend((n, assignment.lineno) for n in used if n in values
                        and _is_numpy_value(values[n]))
     return None
+
+
+_LEAVES_TENSORFLOW = ("np.", "numpy.", "math.", "float(", "int(", ".numpy()", ".item()",
+                      ".tolist()")
+
+
+def _in_called_function(value: ast.AST, values: dict) -> SourceConversion | None:
+    """`loss = compute_loss(...)`, where compute_loss is the user's function: the line in
+    it whose value is returned and that left TensorFlow (a NumPy call, `.numpy()`, a
+    Python number)."""
+    if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Name)):
+        return None
+    function = values.get(value.func.id)
+    function = getattr(function, "python_function", function)  # a tf.function's own
+    code = getattr(function, "__code__", None)
+    if code is None:
+        return None
+    scope = _scope_of(code.co_filename, code.co_firstlineno, code.co_name)
+    if scope is None or scope is _parsed(code.co_filename):
+        return None
+    for returned in (n for n in _own_nodes(scope) if isinstance(n, ast.Return) and n.value):
+        found = _left_tensorflow_at(scope, returned)
+        if found is not None:
+            line, expression = found
+            return SourceConversion(line, None, "", expression, code.co_filename, code.co_name)
+    return None
+
+
+def _left_tensorflow_at(scope: ast.AST, returned: ast.Return):
+    """The line where what `returned` returns left TensorFlow, read from the text alone."""
+    if isinstance(returned.value, ast.Constant) and isinstance(returned.value.value, (int, float)):
+        return returned.lineno, ast.unparse(returned.value)
+    expression = returned.value
+    line = returned.lineno
+    for _ in range(_MAX_HOPS):
+        text = ast.unparse(expression)
+        if any(marker in text for marker in _LEAVES_TENSORFLOW):
+            return line, text
+        if not isinstance(expression, ast.Name):
+            return None
+        assignment = _last_assignment(scope, expression.id, line)
+        if assignment is None:
+            return None
+        expression, line = assignment.value, assignment.lineno
+    return None
+
+
+def sources_line(frame, call_line: int) -> int | None:
+    """The line that built the variable list given to `tape.gradient(loss, NAME)` on
+    `call_line`: NAME's last assignment before it in the same function."""
+    scope = _scope_of(frame.f_code.co_filename, frame.f_code.co_firstlineno,
+                      frame.f_code.co_name)
+    if scope is None:
+        return None
+    name = _argument_name(scope, call_line, 1)
+    assignment = _last_assignment(scope, name, call_line) if name else None
+    return assignment.lineno if assignment is not None else None
 
 
 def _is_numpy_value(value) -> bool:
@@ -97,11 +159,16 @@ def _own_nodes(scope: ast.AST):
 
 
 def _first_argument_name(scope: ast.AST, line: int) -> str | None:
+    return _argument_name(scope, line, 0)
+
+
+def _argument_name(scope: ast.AST, line: int, index: int) -> str | None:
+    """The name passed as argument `index` of the `.gradient(...)` call on `line`."""
     for node in _own_nodes(scope):
         if (isinstance(node, ast.Call) and node.lineno <= line <= (node.end_lineno or line)
                 and isinstance(node.func, ast.Attribute) and node.func.attr == "gradient"
-                and node.args and isinstance(node.args[0], ast.Name)):
-            return node.args[0].id
+                and len(node.args) > index and isinstance(node.args[index], ast.Name)):
+            return node.args[index].id
     return None
 
 
@@ -118,3 +185,22 @@ def _last_assignment(scope: ast.AST, name: str, before: int):
 def _assigned_names(node) -> set[str]:
     targets = node.targets if isinstance(node, ast.Assign) else [node.target]
     return {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+
+
+def call_line(location, names: tuple[str, ...]):
+    """`location`, moved to the line of the call to one of `names` inside the statement
+    that starts there (a traced op's line is its statement's first line, while the call
+    may sit further down a statement that spans several lines)."""
+    tree = _parsed(location.file) if location is not None else None
+    if tree is None:
+        return location
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.stmt) and node.lineno == location.line
+                and (node.end_lineno or node.lineno) > node.lineno):
+            continue
+        for call in ast.walk(node):
+            func = getattr(call, "func", None)
+            name = getattr(func, "attr", None) or getattr(func, "id", None)
+            if isinstance(call, ast.Call) and name in names:
+                return type(location)(location.file, call.lineno, location.function)
+    return location

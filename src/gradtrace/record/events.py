@@ -16,10 +16,10 @@ class OpNode:
     """One executed (eager) or traced (graph) operation."""
 
     __slots__ = ("op_type", "inputs", "outputs", "out_dtypes", "_location", "recording",
-                 "handles", "graph_op", "scope")
+                 "handles", "graph_op", "scope", "call_site")
 
     def __init__(self, op_type, inputs, outputs, out_dtypes, location, recording,
-                 handles=(), graph_op=None, scope=""):
+                 handles=(), graph_op=None, scope="", call_site=None):
         self.op_type: str = op_type
         self.inputs: tuple = inputs
         self.outputs: tuple = outputs
@@ -29,6 +29,8 @@ class OpNode:
         self.handles: tuple = handles  # input keys that are variable handles
         self.graph_op = graph_op
         self.scope: str = scope  # the name scope it ran in: the Keras layer's path, or ""
+        # The user's line that called the outermost Keras layer or model the op ran in.
+        self.call_site: Location | None = call_site
 
     @property
     def location(self) -> Location | None:

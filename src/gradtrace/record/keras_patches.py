@@ -19,6 +19,7 @@ def install_keras3(recorder, patcher) -> None:
     from keras.src.backend.tensorflow import core
 
     _patch_trainable(recorder, patcher, Layer)
+    _patch_layer_call(recorder, patcher, Layer)
     _patch_predict(recorder, patcher, TensorFlowTrainer)
     _patch_compile(recorder, patcher, Trainer)
     _patch_fit(recorder, patcher, TensorFlowTrainer, keras.losses)
@@ -32,6 +33,7 @@ def install_tf_keras(recorder, patcher) -> None:
     import tf_keras
 
     _patch_trainable(recorder, patcher, Layer)
+    _patch_layer_call(recorder, patcher, Layer)
     _patch_predict(recorder, patcher, Model)
     _patch_compile(recorder, patcher, Model)
     _patch_fit(recorder, patcher, Model, tf_keras.losses)
@@ -70,6 +72,25 @@ def _note_trainable(recorder, layer, value, caller) -> None:
             info.frozen_at = (location, name) if not value else None
 
 
+def _patch_layer_call(recorder, patcher, cls) -> None:
+    """While ops are logged, remember the user's line that called the outermost layer or
+    model: a forward pass run outside the tape is fixed there, not inside `call`."""
+    tls = recorder._tls
+
+    def wrap(original):
+        def __call__(layer, *args, **kwargs):
+            if not recorder._callback_on or getattr(tls, "model_call_site", None) is not None:
+                return original(layer, *args, **kwargs)
+            tls.model_call_site = frames.caller_location(1)
+            try:
+                return original(layer, *args, **kwargs)
+            finally:
+                tls.model_call_site = None
+        return __call__
+
+    patcher.wrap(cls, "__call__", wrap)
+
+
 def _patch_name_scope(recorder, patcher, cls) -> None:
     """A traced graph makes Keras 3's layer scopes unique (`model_1/dense_1`): remember
     which layer path each one stands for, so that graph ops are shown by layer name."""
@@ -101,6 +122,7 @@ def _predict_wrapper(recorder, original):
     def predict(model, *args, **kwargs):
         if not recorder.recording_active() or getattr(recorder._tls, "predict", None):
             return original(model, *args, **kwargs)
+        model_was_built = bool(getattr(model, "built", True))
         call = recorder._guard(_predict_call, recorder, model, args[:1] or [kwargs.get("x")])
         for info in recorder.current_tape_infos():
             if call is not None:
@@ -117,11 +139,21 @@ def _predict_wrapper(recorder, original):
             raise
         finally:
             recorder._tls.predict = None
+        if call is not None and not model_was_built:
+            # predict() was the model's first call: its variables exist only now.
+            call.handles = recorder._guard(_model_handles, recorder, model) or call.handles
         return outputs
     return predict
 
 
 def _predict_call(recorder, model, inputs) -> PredictCall:
+    tf = recorder.tf
+    input_keys = tuple(t._id for t in tf.nest.flatten(inputs) if hasattr(t, "_id"))
+    return PredictCall(getattr(model, "name", type(model).__name__),
+                       _model_handles(recorder, model), frames.caller_location(3), input_keys)
+
+
+def _model_handles(recorder, model) -> frozenset:
     handles = set()
     for variable in model.variables:
         recorder.variable_info(variable)
@@ -129,10 +161,7 @@ def _predict_call(recorder, model, inputs) -> PredictCall:
             handle = getattr(component, "handle", None)
             if hasattr(handle, "_id"):
                 handles.add(handle._id)
-    tf = recorder.tf
-    input_keys = tuple(t._id for t in tf.nest.flatten(inputs) if hasattr(t, "_id"))
-    return PredictCall(getattr(model, "name", type(model).__name__), frozenset(handles),
-                       frames.caller_location(3), input_keys)
+    return frozenset(handles)
 
 
 def _predict_failed(recorder, model, call: PredictCall, frame) -> None:

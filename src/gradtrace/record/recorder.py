@@ -183,7 +183,7 @@ class Recorder:
         self._patcher.wrap(variables.VariableMetaclass, "__call__", variable_call)
 
         eager_base = ops._EagerTensorBase
-        for method in ("numpy", "__array__", "__float__", "__int__", "__index__"):
+        for method in ("numpy", "__array__", "__float__", "__int__", "__index__", "__bool__"):
             self._patcher.wrap(eager_base, method, self._conversion_wrapper(method))
 
         def custom_decorator(original):
@@ -193,6 +193,21 @@ class Recorder:
 
         self._patcher.wrap(custom_gradient, "_eager_mode_decorator", custom_decorator)
         self._patcher.wrap(custom_gradient, "_graph_mode_decorator", custom_decorator)
+        from tensorflow.python.eager.polymorphic_function import polymorphic_function
+
+        def function_call(original):
+            def __call__(function, *args, **kwargs):
+                if not recorder._callback_on:
+                    return original(function, *args, **kwargs)
+                calls = recorder._tls.__dict__.setdefault("function_calls", [])
+                calls.append((function, args, kwargs))
+                try:
+                    return original(function, *args, **kwargs)
+                finally:
+                    calls.pop()
+            return __call__
+
+        self._patcher.wrap(polymorphic_function.Function, "__call__", function_call)
         self._ops = ops
         self._set_callback(True)  # prelude: log eager ops until the first tapes stand down
 
@@ -246,7 +261,8 @@ class Recorder:
             # The value read back is whatever was assigned: link it through the assign.
             in_keys = in_keys + (self._last_assign[in_keys[0]],)
         node = OpNode(op_type, in_keys, out_keys, dtypes, frames.caller_location(2), recording,
-                      handles, scope=self._context.scope_name)
+                      handles, scope=self._context.scope_name,
+                      call_site=getattr(self._tls, "model_call_site", None))
         producers = self.producers
         for key in out_keys:
             producers[key] = node
@@ -281,7 +297,8 @@ class Recorder:
     def _log_read(self, handle_key, tensor, recording) -> None:
         node = OpNode("ReadVariableOp", (handle_key,), (tensor._id,), (tensor.dtype,),
                       frames.caller_location(3), recording, (handle_key,),
-                      scope=self._context.scope_name)
+                      scope=self._context.scope_name,
+                      call_site=getattr(self._tls, "model_call_site", None))
         self.producers[tensor._id] = node
 
     # ------------------------------------------------------------------- tapes
@@ -325,6 +342,18 @@ class Recorder:
                 return (filename, frame.f_lineno)
             frame = frame.f_back
         return ("?", 0)
+
+    def function_argument(self, placeholder_op):
+        """The eager tensor a `tf.function` being traced was called with, for one of its
+        argument placeholders (they are named after the parameter: `logits`, `pair_1`)."""
+        graph_name = getattr(placeholder_op.graph, "name", "")
+        for function, args, kwargs in reversed(getattr(self._tls, "function_calls", ())):
+            python_function = getattr(function, "_python_function", None)
+            name = getattr(python_function, "__name__", None)
+            if not name or name not in str(graph_name):
+                continue
+            return _argument_tensor(self.tf, python_function, args, kwargs, placeholder_op.name)
+        return None
 
     def recording_active(self) -> bool:
         return bool(self._open_tapes) and not getattr(self._tls, "quiet", 0)
@@ -480,7 +509,10 @@ class Recorder:
 
     def _on_conversion(self, tensor, how: str) -> None:
         predict = getattr(self._tls, "predict", None)
-        if predict is None and not self._record.should_record_backprop([tensor]):
+        # A bool (`if x > 0:`) is never recorded by the tape, but it may be what the loss
+        # was branched on: the analysis decides from the dataflow.
+        if predict is None and tensor.dtype != self.tf.bool and \
+                not self._record.should_record_backprop([tensor]):
             return
         conversion = Conversion(tensor._id, how, frames.caller_location(3), predict)
         for info in self.current_tape_infos():
@@ -560,6 +592,24 @@ def _collection_paused():
     finally:
         if was_enabled:
             gc.enable()
+
+
+def _argument_tensor(tf, python_function, args, kwargs, placeholder_name: str):
+    import inspect
+
+    try:
+        bound = inspect.signature(python_function).bind(*args, **kwargs)
+    except (TypeError, ValueError):
+        return None
+    base, _, index = placeholder_name.rpartition("_")
+    if not (index.isdigit() and base in bound.arguments):
+        base, index = placeholder_name, "0"
+    value = bound.arguments.get(base)
+    if value is None:
+        return None
+    tensors = [t for t in tf.nest.flatten(value) if type(t).__name__ == "EagerTensor"]
+    position = int(index)
+    return tensors[position] if position < len(tensors) else None
 
 
 def handle_keys(variable) -> list[int]:
