@@ -1,6 +1,6 @@
 """How often gradtrace is right on a folder of case programs, judged as the tests judge.
 
-    python bench/accuracy.py [FOLDER ...] [--jobs N] [--only keras3|keras2]
+    python bench/accuracy.py [FOLDER|FILE ...] [--jobs N] [--only keras3|keras2]
 
 Each FOLDER holds programs in the case format (a YAML block after `---` in the module
 docstring: framework, cause, line, variables; see ../shared/cases/README.md). Every program
@@ -21,19 +21,22 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from case_files import (  # noqa: E402
-    OWN_PROGRAMS, REALWORLD, SHARED_CASES, SHARED_REALWORLD, diagnose_and_judge, load_cases,
+    OWN_PROGRAMS, REALWORLD, SHARED_CASES, SHARED_REALWORLD, diagnose_and_judge, load_case,
+    load_cases,
 )
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("folders", nargs="*", type=Path)
+    parser.add_argument("folders", nargs="*", type=lambda p: Path(p).resolve())
     parser.add_argument("--jobs", "-j", type=int, default=2)
     parser.add_argument("--only", choices=["keras3", "keras2"])
     args = parser.parse_args(argv)
     folders = args.folders or [SHARED_CASES, SHARED_REALWORLD, OWN_PROGRAMS, REALWORLD]
-    runs = [(case, framework) for folder in folders for case in load_cases(folder)
-            for framework in case.frameworks() if args.only in (None, framework)]
+    cases = [case for path in folders
+             for case in (load_cases(path) if path.is_dir() else [load_case(path)])]
+    runs = [(case, framework) for case in cases for framework in case.frameworks()
+            if args.only in (None, framework)]
     tally: Counter = Counter()
     with tempfile.TemporaryDirectory() as tmp, ThreadPoolExecutor(args.jobs) as pool:
         verdicts = pool.map(lambda run: diagnose_and_judge(*run, Path(tmp)), runs)

@@ -10,6 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
+_VARIANT_WORDS = {
+    "non_trainable": "the variables are non-trainable",
+    "model_part": "a whole part of the model is left out",
+    "made_in_step": "the variables are made inside the step",
+}
+
+
 @dataclass(frozen=True)
 class Cause:
     slug: str
@@ -20,6 +27,11 @@ class Cause:
     fix: str
     example: str = ""
     use_instead: str = ""
+    # The fix for a particular shape of the cause, named by the finding's `variant`.
+    variant_fixes: tuple[tuple[str, str], ...] = ()
+
+    def fix_for(self, variant: str = "") -> str:
+        return dict(self.variant_fixes).get(variant, self.fix)
 
     def page(self) -> str:
         """The cause's documentation page, in Markdown (terminal and docs alike)."""
@@ -30,6 +42,7 @@ class Cause:
         if self.use_instead:
             sections += ["## Use instead", f"```python\n{self.use_instead}\n```"]
         sections += ["## Fix", self.fix]
+        sections += [f"When {_VARIANT_WORDS.get(name, name)}: {fix}" for name, fix in self.variant_fixes]
         return "\n\n".join(sections) + "\n"
 
 
@@ -151,6 +164,14 @@ _CAUSES = [
         "variables you train (or freeze it with `layer.trainable = False`).",
         example="main_out, aux_out = model(x)\nloss = mse(y, main_out)",
         use_instead="loss = mse(y, main_out) + 0.3 * mse(y_aux, aux_out)",
+        variant_fixes=(
+            ("non_trainable", "Ask for `model.trainable_variables` (not `model.variables` or "
+             "`model.weights`): non-trainable variables such as BatchNormalization's moving "
+             "statistics are updated by assignment and have no gradient."),
+            ("model_part", "Build the model you train from the outputs the loss uses (or add "
+             "the unused part's output to the loss), and ask only for the variables of the "
+             "part that feeds the loss."),
+        ),
     ),
     Cause(
         slug="untracked_variable",
@@ -162,6 +183,10 @@ _CAUSES = [
         "a raw `tf.Variable` is invisible to `model.trainable_variables`, so it is never "
         "asked for and never trained.",
         fix="Create the weight with `self.add_weight(...)` in `__init__` or `build`.",
+        variant_fixes=(
+            ("made_in_step", "Create layers and variables once, in `__init__` or `build` (or "
+             "outside the tf.function), and only use them in `call` or the step."),
+        ),
         example="self.scale = tf.Variable(1.0)",
         use_instead="self.scale = self.add_weight(shape=(), initializer=\"ones\", name=\"scale\")",
     ),

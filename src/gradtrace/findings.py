@@ -58,6 +58,7 @@ class Finding:
     path: list[PathStep] = field(default_factory=list)
     severity: str = ""
     graph: object = field(default=None, repr=False, compare=False)  # analyze.flowgraph.FlowGraph
+    variant: str = ""  # a particular shape of the cause, with its own fix in the catalogue
 
     def __post_init__(self) -> None:
         if not self.severity:
@@ -69,7 +70,7 @@ class Finding:
 
     @property
     def fix(self) -> str:
-        return cause(self.cause).fix
+        return cause(self.cause).fix_for(self.variant)
 
     def key(self) -> tuple:
         """Identity for de-duplication across training steps."""

@@ -7,7 +7,7 @@ source: https://github.com/Golbstein/KerasExtras/issues/1
 framework: both
 outcome: error
 cause: nondifferentiable_op
-line: 27
+line: 28
 also: [integer_cast]
 variables: [conv2d/kernel, conv2d/bias, conv2d_1/kernel, conv2d_1/bias]
 """

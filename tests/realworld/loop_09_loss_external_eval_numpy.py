@@ -5,8 +5,7 @@ source: https://github.com/keras-team/keras/issues/12057
 framework: both
 outcome: error
 cause: numpy_conversion
-line: 33
-variables: [dense/kernel, dense/bias, dense_1/kernel, dense_1/bias]
+line: 28
 """
 import os
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")

@@ -158,6 +158,15 @@ class Ancestry:
             route.append((consumer, key))
         return route
 
+    def route_from_key(self, key) -> list[tuple[OpNode, object]]:
+        """The route from a tensor on the way to the targets: its consumers, in turn."""
+        route, seen = [], set()
+        while key in self.toward and key not in self.targets and key not in seen:
+            seen.add(key)
+            consumer, key = self.toward[key]
+            route.append((consumer, key))
+        return route
+
     def reads_of(self, handle_keys: Iterable) -> list[OpNode]:
         found = []
         for key in handle_keys:

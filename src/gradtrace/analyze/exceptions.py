@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from gradtrace import frames
 from gradtrace.analyze.dataflow import GraphFlow, ancestry
-from gradtrace.findings import Finding
+from gradtrace.findings import Finding, Location
 
 _SYMBOLIC_MARKERS = (
     "Cannot convert a symbolic tf.Tensor",
@@ -24,6 +24,19 @@ def explain_exception(recorder, exc: BaseException) -> list[Finding]:
         text = str(candidate)
         if any(marker in text for marker in _SYMBOLIC_MARKERS):
             return [_symbolic_conversion(recorder, candidate, exc)]
+        if "forgot to call `super().__init__()`" in text or \
+                "must call `super().__init__()`" in text:
+            return [_missing_super_init(candidate)]
+        if "only supports singleton tf.Variables" in text:
+            return [_variable_made_in_step(recorder, candidate)]
+        if "not tf.Tensor or tf.Variable" in text:
+            found = _unwatchable(candidate)
+            if found is not None:
+                return [found]
+        if "`tape` is required when a `Tensor` loss is passed" in text or (
+                "non-persistent GradientTape can only be used to compute one set" in text
+                and _in_frames(candidate, ("minimize", "compute_gradients"))):
+            return [_tensor_loss_without_tape(candidate)]
         if "has `None` for gradient" in text:
             found = _empty_loss(recorder, candidate)
             if found is not None:
@@ -99,3 +112,83 @@ def _is_symbolic(value) -> bool:
     return type(value).__name__ == "SymbolicTensor" or (
         hasattr(value, "op") and hasattr(value, "graph") and type(value).__name__ != "EagerTensor"
         and not hasattr(value, "assign"))
+
+
+def _missing_super_init(exc: BaseException) -> Finding:
+    """Keras refuses to track a layer or variable set on an object whose `__init__` never
+    called `super().__init__()`: point at that `__init__`."""
+    init = next((f for f in reversed(frames.traceback_frames(exc.__traceback__))
+                 if f.f_code.co_name == "__init__" and frames.is_user_file(f.f_code.co_filename)),
+                None)
+    owner = type(init.f_locals.get("self")).__name__ if init is not None else "the class"
+    location = (Location(init.f_code.co_filename, init.f_code.co_firstlineno, "__init__")
+                if init is not None else frames.exception_location(exc))
+    return Finding(
+        cause="missing_super_init", location=location,
+        message=f"`{owner}.__init__` does not call `super().__init__()` before it sets its "
+        "layers and variables, so Keras cannot track them and fails before any gradient "
+        "exists.")
+
+
+def _variable_made_in_step(recorder, exc: BaseException) -> Finding:
+    """tf.function traced the step again and it made new variables: a layer or a
+    tf.Variable created inside the step (or inside `call`)."""
+    made = [info for info in (recorder.variables.values() if recorder else ())
+            if info.created_at is not None]
+    last = made[-1] if made else None
+    location = last.created_at if last else frames.exception_location(exc)
+    names = list(dict.fromkeys(i.name for i in made if last and i.created_at == last.created_at))
+    return Finding(
+        cause="untracked_variable", variables=names, location=location,
+        message="This line creates variables each time the tf.function runs (a layer or a "
+        "tf.Variable made inside the step or inside `call`): tf.function allows variables "
+        "only on its first call, and variables made per call would never be trained.",
+        variant="made_in_step")
+
+
+def _in_frames(exc: BaseException, names: tuple[str, ...]) -> bool:
+    return any(f.f_code.co_name in names for f in frames.traceback_frames(exc.__traceback__))
+
+
+def _unwatchable(exc: BaseException) -> Finding | None:
+    """tape.watch() given something that is not a tensor of this run: a functional model's
+    symbolic inputs (`model.inputs`), or a Keras 3 Variable."""
+    watch = next((f for f in frames.traceback_frames(exc.__traceback__)
+                  if f.f_code.co_name == "watch" and "tensor" in f.f_locals), None)
+    if watch is None:
+        return None
+    kinds = {type(v).__name__ for v in _flatten(watch.f_locals["tensor"])}
+    location = frames.exception_location(exc)
+    if "KerasTensor" in kinds:
+        message = ("tape.watch() was given a KerasTensor: `model.inputs` (or a layer's "
+                   "`.output`) is the functional model's symbolic placeholder, not the tensor "
+                   "this call computes with. Convert the batch you feed the model with "
+                   "`tf.convert_to_tensor`, watch that tensor, and ask for the gradient with "
+                   "respect to it.")
+    elif "Variable" in kinds:
+        message = ("tape.watch() was given a Keras 3 Variable, which is not a tf.Variable: "
+                   "watch its backing variable, `variable.value`, or open the tape with the "
+                   "default watch_accessed_variables=True.")
+    else:
+        return None
+    return Finding(cause="unwatched_tensor", location=location, message=message)
+
+
+def _flatten(value):
+    if isinstance(value, (list, tuple)):
+        return [leaf for item in value for leaf in _flatten(item)]
+    if isinstance(value, dict):
+        return [leaf for item in value.values() for leaf in _flatten(item)]
+    return [value]
+
+
+def _tensor_loss_without_tape(exc: BaseException) -> Finding:
+    """`optimizer.minimize(loss_tensor, ...)` / `compute_gradients(loss_tensor, ...)`: TF1
+    code where the loss was computed before, with no tape recording it."""
+    return Finding(
+        cause="outside_tape", location=frames.exception_location(exc),
+        message="The loss given to the optimizer is a tensor computed earlier, while no tape "
+        "recorded (a new GradientTape passed here has recorded nothing either): in TF2 the "
+        "optimizer cannot trace back how it was computed. Pass a callable that computes the "
+        "loss (`minimize(lambda: compute_loss(x), var_list)`), or compute it inside `with "
+        "tf.GradientTape() as tape:` and call `tape.gradient`.")

@@ -103,7 +103,10 @@ class GradientCall:
 
 
 def _is_tensor(tf, value) -> bool:
-    return tf.is_tensor(value) and not hasattr(value, "assign")
+    """A tensor of this run (eager or traced): not a variable, not a Keras functional
+    model's symbolic KerasTensor (which tf.is_tensor accepts under tf-keras)."""
+    return tf.is_tensor(value) and not hasattr(value, "assign") and \
+        type(value).__name__ != "KerasTensor"
 
 
 def _handle_key(variable):
@@ -121,7 +124,7 @@ def _source(recorder, flow, value, names) -> Source:
             key = _handle_key(value)
         return Source(info.name if info else str(value), key, True, value.dtype, info)
     name = names.get(id(value)) or getattr(value, "name", None) or type(value).__name__
-    if not recorder.tf.is_tensor(value):
+    if not _is_tensor(recorder.tf, value):
         return Source(name, id(value), False, None, object_type=type(value).__name__)
     return Source(name, flow.key(value), False, getattr(value, "dtype", None))
 
@@ -145,7 +148,7 @@ def diagnose(call: GradientCall) -> list[Finding]:
 
 def _diagnose(call: GradientCall) -> list[Finding]:
     objects = [s for s in call.sources if s.object_type]
-    if objects:
+    if objects and call.target_type != "KerasTensor":
         return [_object_sources(call, objects)]
     if call.exc is not None:
         return _diagnose_exception(call)
@@ -169,7 +172,7 @@ def _explain_missing(call: GradientCall, missing: list[Source]) -> list[Finding]
     if call.custom_nones:
         return [_custom_gradient_none(call, missing)]
     findings: list[Finding] = []
-    remaining, integers = [], []
+    remaining, integers, statistics = [], [], []
     for source in missing:
         if not source.is_variable:
             findings.append(_tensor_source(call, source))
@@ -180,8 +183,13 @@ def _explain_missing(call: GradientCall, missing: list[Source]) -> list[Finding]
                 "was never passed to tape.watch().", severity="error"))
         elif source.info is not None and not _is_float(source.dtype):
             integers.append(source)
+        elif source.info is not None and not source.info.trainable and \
+                source.key not in call.watched_handles:
+            statistics.append(source)
         else:
             remaining.append(source)
+    if statistics:
+        findings.append(_non_trainable(call, statistics))
     if integers:
         first = integers[0]
         findings.append(call.finding(
@@ -203,6 +211,13 @@ def _explain_cut_off(call: GradientCall, missing: list[Source], got: list[Source
     shown: set = set()  # blockers whose evidence path is already built
     cuts = {id(s): _cut_finding(call, s, shown) for s in missing}
     findings = [f for f in cuts.values() if f is not None]
+    if findings and all(f.cause == "outside_tape" for f in findings):
+        # Running a model before the tape is how a step holds it fixed (a GAN's
+        # discriminator step): when the tape did record other variables on the way to
+        # the loss, the step trains those, and asking for these is the mistake.
+        wrong = _wrong_sources(call, missing, got)
+        if wrong:
+            return wrong
     uncut = [s for s in missing if cuts[id(s)] is None]
     if uncut and not findings and not got:
         findings += _values_from_python(call, uncut)
@@ -253,7 +268,8 @@ def _one_per_unused_part(call: GradientCall, findings: list[Finding]) -> list[Fi
     layers = len({f.location for f in unused})
     part = Finding(cause="unused_variable", variables=names, location=_sources_location(call),
                    message=f"`{names[0]}` from {layers} layers take no part in the loss: "
-                   "nothing on the way to the loss reads them, while the other variables train.")
+                   "nothing on the way to the loss reads them, while the other variables train.",
+                   variant="model_part")
     return [part] + [f for f in findings if f.cause != "unused_variable"]
 
 
@@ -304,6 +320,15 @@ def _cut_finding(call: GradientCall, source: Source, shown: set) -> Finding | No
         return predicted
     anc = call.ancestry
     reads = anc.reads.get(source.key, [])
+    if not source.is_variable and source.key in anc.toward:
+        route = anc.route_from_key(source.key)  # a watched tensor: from its first consumer
+        blocker, cause = first_blocker(route, call._blockers)
+        if blocker is not None:
+            path = [op for op, _ in route]
+            return call.finding(cause, [source], _blocker_location(call, blocker, cause),
+                                _blocker_message(cause, blocker, source),
+                                evidence_path(path, blocker, source.name),
+                                graph=call.route_graph(source, path, blocker))
     if reads:
         route = anc.route_from(reads[0])
         path = [op for op, _ in route]
@@ -345,7 +370,10 @@ def _blocker_location(call: GradientCall, blocker, cause: str) -> Location | Non
     opened_by_library = not frames.is_user_file(site) and "__autograph_generated" not in site
     if opened_by_library and call.tape_info.opened_at:
         return call.tape_info.opened_at
-    return blocker.call_site or blocker.location
+    here = blocker.location
+    if here is not None and here.function in ("build", "__init__"):
+        return here  # computed once from the weights when the layer was made, reused since
+    return blocker.call_site or here
 
 
 def _blocker_message(cause: str, blocker, source: Source) -> str:
@@ -505,14 +533,56 @@ def _last_read_location(call: GradientCall, handle) -> Location | None:
 
 
 def _tensor_source(call: GradientCall, source: Source) -> Finding:
+    if not _watched_by_this_tape(call, source):
+        return call.finding(
+            "unwatched_tensor", [source], call.tape_info.opened_at,
+            f"`{source.name}` is a plain tensor, not a variable, and the tape opened here never "
+            f"watched it: add `tape.watch({source.name})` inside the tape.")
+    if source.key not in call.ancestry.toward and source.key not in call.target_keys:
+        return _another_forward_pass(call, source)
+    return _cut_finding(call, source, set()) or _unexplained(call, source, [])
+
+
+def _watched_by_this_tape(call: GradientCall, source: Source) -> bool:
+    """Watched explicitly, or computed by an op this very tape recorded (an eager tensor
+    made before the tape opened, under another tape, is not)."""
+    if source.key in call.tape_info.watched_keys:
+        return True
+    if isinstance(source.key, int):
+        node = call.recorder.producers.get(source.key)
+        return source.key > call.tape_info.start_key and node is not None and bool(node.recording)
     own = ancestry(call.flow, [source.key])
-    tracked = any(r.recording for reads in own.reads.values() for r in reads)
-    if source.key in call.tape_info.watched_keys or tracked:
-        return _cut_finding(call, source, set()) or _unexplained(call, source, [])
+    return any(r.recording for reads in own.reads.values() for r in reads)
+
+
+def _another_forward_pass(call: GradientCall, source: Source) -> Finding:
+    """The tensor asked about is not on the loss's path: the loss came from another call
+    of the model, which computed its own copy of that tensor (Grad-CAM with two calls)."""
+    called = next((n.call_site for n in call.ancestry.nodes if n.call_site is not None), None)
+    where = called or call.location
+    made = call.flow.producer(source.key)
+    made_at = made.location if made is not None else None
+    origin = f" (computed at line {made_at.line})" if made_at and made_at != where else ""
     return call.finding(
-        "unwatched_tensor", [source], call.tape_info.opened_at,
-        f"`{source.name}` is a plain tensor, not a variable, and the tape opened here never "
-        f"watched it: add `tape.watch({source.name})` inside the tape.")
+        "wrong_sources", [source], where,
+        f"`{source.name}`{origin} is not on the path to the target: the target was computed by "
+        "another forward pass, here, which makes its own copy of that tensor. Compute both "
+        "from one call (for Grad-CAM, one model whose outputs are the layer's output and the "
+        "prediction).", severity="error")
+
+
+def _non_trainable(call: GradientCall, sources: list[Source]) -> Finding:
+    """`tape.gradient(loss, model.variables)`: the non-trainable variables in the list
+    (BatchNormalization's moving statistics, counters) are updated by assignment, and a
+    tape never watches them."""
+    finding = call.finding(
+        "unused_variable", sources, _sources_location(call),
+        f"`{sources[0].name}` is a non-trainable variable (a statistic such as "
+        "BatchNormalization's moving mean, updated by assignment, not by gradients): the tape "
+        "does not watch it, so its gradient is None. Ask for `model.trainable_variables` "
+        "instead of `model.variables` or `model.weights`.", variant="non_trainable")
+    _mention_all_variables(finding)
+    return finding
 
 
 def _object_sources(call: GradientCall, objects: list[Source]) -> Finding:
@@ -670,17 +740,27 @@ def _target_location(call: GradientCall) -> Location | None:
     return (node.location if node else None) or call.location
 
 
-_NO_GRADIENT = re.compile(r"No gradient defined for operation\s*'([^']+)'\s*\(op type: (\w+)\)")
+# TensorFlow's wordings for an op without a registered gradient (graph, eager).
+_NO_GRADIENT = re.compile(r"No gradient defined for operation\s*'[^']+'\s*\(op type: (\w+)\)"
+                          r"|gradient registry has no entry for: (\w+)")
 
 
 def _diagnose_exception(call: GradientCall) -> list[Finding]:
     exc = call.exc
     text = str(exc)
+    if call.target_type == "KerasTensor":
+        return [call.finding(
+            "outside_tape", call.sources, call.location,
+            "The target is a symbolic KerasTensor (a functional model's `layer.output` or "
+            "`model.output`), not a value computed from an input while the tape recorded: "
+            "there is nothing to differentiate. Make a model that outputs that layer "
+            "(`keras.Model(model.inputs, layer.output)`), call it on the input inside the "
+            "tape, and build the loss from its result.", severity="error")]
     if isinstance(exc, AttributeError) and "_id" in text and not call.target_keys:
         return [_numpy_target(call, [s for s in call.sources])]
     match = _NO_GRADIENT.search(text)
     if isinstance(exc, LookupError) and match:
-        op_type = match.group(2)
+        op_type = match.group(1) or match.group(2)
         node = next((n for n in call.ancestry.nodes if n.op_type == op_type), None)
         return [call.finding(
             "nondifferentiable_op", call.sources, node.location if node else call.location,

@@ -307,7 +307,7 @@ class Recorder:
             return
         info = self._tapes.get(tape)
         if info is None:
-            opened_at = frames.caller_location(3)
+            opened_at = _traced_user_location(sys._getframe(3)) or frames.caller_location(3)
             site = self._site_of(sys._getframe(3))
             info = TapeInfo(site=site, opened_at=opened_at, start_key=self.max_seen_key,
                             watch_accessed_variables=getattr(tape, "_watch_accessed_variables", True))
@@ -321,10 +321,14 @@ class Recorder:
         info = self._tapes.get(tape)
         if info is None:
             return
+        from gradtrace.analyze.dataflow import GraphFlow
+
         for value in self.tf.nest.flatten(tensor):
-            key = getattr(getattr(value, "handle", value), "_id", None)
-            if key is None and self.tf.is_tensor(value):
-                from gradtrace.analyze.dataflow import GraphFlow
+            key = None
+            if hasattr(value, "assign"):
+                keys = handle_keys(value)
+                key = keys[0] if keys else None
+            elif self.tf.is_tensor(value):  # graph tensors have an `_id` too: key them alike
                 key = GraphFlow(self).key(value)
             if key is not None:
                 info.watched_keys.add(key)
@@ -592,6 +596,18 @@ def _collection_paused():
     finally:
         if was_enabled:
             gc.enable()
+
+
+def _traced_user_location(frame):
+    """Inside a function autograph converted for tf.function, the user's own line comes
+    from TensorFlow's stack mapping (the frame itself is in a generated file)."""
+    while frame is not None and not frames.is_user_file(frame.f_code.co_filename):
+        if "__autograph_generated" in frame.f_code.co_filename:
+            from tensorflow.python.util import tf_stack
+
+            return frames.location_from_stack(tf_stack.extract_stack())
+        frame = frame.f_back
+    return None
 
 
 def _argument_tensor(tf, python_function, args, kwargs, placeholder_name: str):

@@ -5,7 +5,7 @@ source: https://github.com/eriklindernoren/Keras-GAN/issues/91
 framework: keras3
 outcome: warning
 cause: frozen_model
-line: 36
+line: 35
 variables: [discriminator]
 """
 import os
