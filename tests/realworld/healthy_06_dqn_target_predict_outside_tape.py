@@ -39,7 +39,6 @@ action_history, state_history, state_next_history, rewards_history, done_history
 update_after_actions, update_target_network = 4, 20
 state = rng.random((12, 12, 2)).astype(np.float32)
 before = [v.numpy().copy() for v in model.trainable_variables]
-target_before = [v.numpy().copy() for v in model_target.trainable_variables]
 losses = []
 for frame_count in range(1, 81):
     if epsilon > rng.random():

@@ -55,7 +55,25 @@ class GraphFlow:
         for external, internal in getattr(graph, "captures", ()):
             self._captures[id(internal)] = external
 
+    def _assign_key(self, op) -> tuple:
+        key = ("assign", id(op))
+        self._tensors[key] = op
+        return key
+
+    def _assign_node(self, key, op) -> OpNode:
+        handles = [self._resolve_handle(t) for t in op.inputs if t.dtype == _resource()]
+        values = [self.key(t) for t in op.inputs if t.dtype != _resource()]
+        return OpNode(op.type, tuple(handles + values), (key,), (None,),
+                      lambda: frames.location_from_stack(op.traceback),
+                      self._recorder.graph_recording.get(op), tuple(handles), graph_op=op,
+                      scope=graph_op_scope(op.name, self._recorder.graph_scopes))
+
     def producer(self, key) -> OpNode | None:
+        if isinstance(key, tuple) and key[0] == "assign":
+            node = self._nodes.get(key)
+            if node is None and key in self._tensors:
+                node = self._nodes[key] = self._assign_node(key, self._tensors[key])
+            return node
         tensor = self._tensors.get(key) if isinstance(key, tuple) else None
         if tensor is None:
             return self._recorder.producers.get(key)
@@ -86,8 +104,8 @@ class GraphFlow:
             else:
                 inputs.append(self.key(tensor))
         if op.type in ("ReadVariableOp", "ResourceGather", "ResourceGatherNd"):
-            inputs += [self.key(t) for c in op.control_inputs if c.type in ASSIGN_OPS
-                       for t in c.inputs[1:2]]
+            # What an assignment ordered before this read wrote is what the read returns.
+            inputs += [self._assign_key(c) for c in op.control_inputs if c.type in ASSIGN_OPS]
         outputs = tuple(self.key(t) for t in op.outputs)
         recording = self._recorder.graph_recording.get(op)
         return OpNode(op.type, tuple(inputs), outputs, tuple(t.dtype for t in op.outputs),

@@ -50,6 +50,7 @@ class GradientCall:
     _ancestry: Ancestry | None = None
     _graphs: dict = field(default_factory=dict)  # the picture for each blocker
     _blockers: dict = field(default_factory=dict)  # first_blocker's answers, per route step
+    _numpy_lines: list | None = None  # the caller's lines that turned tensors into NumPy
 
     @classmethod
     def build(cls, recorder, tape, info, target, sources, result, call_frame, exc, custom_nones):
@@ -342,7 +343,7 @@ def _cut_finding(call: GradientCall, source: Source, shown: set) -> Finding | No
                                 _blocker_message(cause, blocker, source),
                                 evidence_path(path, blocker, source.name) if first else [],
                                 graph=call.route_graph(source, path, blocker))
-    converted = _conversion_evidence(call, source)
+    converted = _conversion_evidence(call, source) or _numpy_in_caller(call, source)
     if converted is not None or not reads:
         return converted
     return call.finding("disconnected", [source], reads[0].location,
@@ -438,8 +439,16 @@ def _predict_evidence(call: GradientCall, source: Source) -> Finding | None:
                 f"the tape cannot connect them to `{source.name}`.",
                 graph=call.route_graph(source, [], cut=_cut(step)))
         fed = ancestry(call.flow, predict.input_keys) if predict.input_keys else None
-        if fed is not None and fed.reads.get(source.key):
+        if fed is None:
+            continue
+        if source.is_variable and fed.reads.get(source.key):
             route = fed.path_from(fed.reads[source.key][0])
+        elif not source.is_variable and (source.key in predict.input_keys
+                                         or source.key in fed.toward):
+            route = [op for op, _ in fed.route_from_key(source.key)]
+        else:
+            route = None
+        if route is not None:
             path = evidence_path(route, None, source.name) + [step]
             return call.finding(
                 "predict_in_tape", [source], predict.location,
@@ -453,6 +462,12 @@ def _predict_evidence(call: GradientCall, source: Source) -> Finding | None:
 def _conversion_evidence(call: GradientCall, source: Source) -> Finding | None:
     for conversion in reversed(call.tape_info.conversions):
         evidence = _left_tensorflow(call, conversion, source)
+        if evidence and conversion.how == "numpy_function":
+            return call.finding(
+                "numpy_function", [source], conversion.location,
+                f"A tensor computed from `{source.name}` went into tf.numpy_function (or "
+                "tf.py_func), which runs Python on NumPy copies of its inputs and has no "
+                "gradient.", evidence[0], graph=evidence[1])
         if evidence:
             return call.finding(
                 "numpy_conversion", [source], conversion.location,
@@ -462,14 +477,48 @@ def _conversion_evidence(call: GradientCall, source: Source) -> Finding | None:
     return None
 
 
+def _numpy_in_caller(call: GradientCall, source: Source) -> Finding | None:
+    """A line of the step's function that put a tensor computed from `source` into NumPy
+    (`np.argmax(logits)`, read in C where no patch sees it); what came out is NumPy."""
+    from gradtrace.analyze.source_trace import numpy_results
+
+    if call.frame is None or call.location is None or not source.is_variable:
+        return None
+    memo = call._numpy_lines
+    if memo is None:
+        memo = call._numpy_lines = numpy_results(
+            call.frame, call.location.line, lambda v: _is_tensor(call.recorder.tf, v))
+    for line, tensor, name, expression in memo:
+        converted = ancestry(call.flow, [call.flow.key(tensor)])
+        reads = converted.reads.get(source.key)
+        if not reads:
+            continue
+        where = Location(call.location.file, line, call.location.function)
+        step = PathStep(expression, where, "left TensorFlow")
+        route = converted.path_from(reads[0])
+        return call.finding(
+            "numpy_conversion", [source], where,
+            f"`{name}`, a tensor computed from `{source.name}`, went into `{expression}`, "
+            "which NumPy computed outside TensorFlow: what the loss uses afterwards is a new "
+            "constant with no link to the variables.",
+            evidence_path(route, None, source.name) + [step],
+            graph=call.route_graph(source, route, cut=_cut(step)))
+    return None
+
+
 def _left_tensorflow(call: GradientCall, conversion, source: Source):
     """The path and picture from the variable's read to the conversion, or None if the
     variable does not lead there."""
     converted = ancestry(call.flow, [conversion.key])
-    reads = converted.reads.get(source.key)
-    if not reads:
+    if source.is_variable:
+        reads = converted.reads.get(source.key)
+        if not reads:
+            return None
+        route = converted.path_from(reads[0])
+    elif source.key == conversion.key or source.key in converted.toward:
+        route = [op for op, _ in converted.route_from_key(source.key)]
+    else:
         return None
-    route = converted.path_from(reads[0])
     step = PathStep(f".{conversion.how}()" if conversion.how == "numpy" else conversion.how,
                     conversion.location, "left TensorFlow")
     return (evidence_path(route, None, source.name) + [step],
@@ -539,7 +588,8 @@ def _tensor_source(call: GradientCall, source: Source) -> Finding:
             f"`{source.name}` is a plain tensor, not a variable, and the tape opened here never "
             f"watched it: add `tape.watch({source.name})` inside the tape.")
     if source.key not in call.ancestry.toward and source.key not in call.target_keys:
-        return _another_forward_pass(call, source)
+        return (_predict_evidence(call, source) or _conversion_evidence(call, source)
+                or _another_forward_pass(call, source))
     return _cut_finding(call, source, set()) or _unexplained(call, source, [])
 
 

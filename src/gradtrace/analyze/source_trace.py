@@ -109,6 +109,38 @@ def _left_tensorflow_at(scope: ast.AST, returned: ast.Return):
     return None
 
 
+def numpy_results(frame, call_line: int, is_tensor):
+    """Each assignment, before `call_line` in `frame`'s function, whose target now holds a
+    NumPy or Python value computed from a tensor the frame still holds:
+    (line, tensor, tensor's name, expression), in source order. NumPy reads tensors in C,
+    so this is the only trace such a cut leaves when the loss is a tensor again."""
+    scope = _scope_of(frame.f_code.co_filename, frame.f_code.co_firstlineno,
+                      frame.f_code.co_name)
+    if scope is None:
+        return []
+    values = {**frame.f_globals, **frame.f_locals} if frame.f_code.co_name != "<module>" \
+        else frame.f_globals
+    found = []
+    for node in _own_nodes(scope):
+        if not (isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None
+                and node.lineno < call_line):
+            continue
+        targets = [n for n in _assigned_names(node) if n in values]
+        if not targets or not all(_is_numpy_value(values[n]) or _is_array_like(values[n])
+                                  for n in targets):
+            continue
+        used = [n.id for n in ast.walk(node.value) if isinstance(n, ast.Name)]
+        tensors = [n for n in used if n in values and is_tensor(values[n])]
+        if tensors:
+            found.append((node.lineno, values[tensors[0]], tensors[0], ast.unparse(node.value)))
+    return sorted(found, key=lambda item: item[0])
+
+
+def _is_array_like(value) -> bool:
+    return type(value).__module__ == "numpy" or isinstance(value, list) and bool(value) and \
+        all(_is_numpy_value(v) for v in value[:4])
+
+
 def sources_line(frame, call_line: int) -> int | None:
     """The line that built the variable list given to `tape.gradient(loss, NAME)` on
     `call_line`: NAME's last assignment before it in the same function."""

@@ -193,6 +193,20 @@ class Recorder:
 
         self._patcher.wrap(custom_gradient, "_eager_mode_decorator", custom_decorator)
         self._patcher.wrap(custom_gradient, "_graph_mode_decorator", custom_decorator)
+        from tensorflow.python.ops import script_ops
+
+        def py_func_common(original):
+            def py_func_common(func, inp, *args, **kwargs):
+                # Eager tf.numpy_function / tf.py_func hand NumPy copies of their inputs to
+                # Python (read in C, unseen): each input leaves TensorFlow here.
+                if recorder._open_tapes and tf.executing_eagerly():
+                    for tensor in tf.nest.flatten(inp):
+                        if type(tensor).__name__ == "EagerTensor":
+                            recorder._guard(recorder._on_conversion, tensor, "numpy_function")
+                return original(func, inp, *args, **kwargs)
+            return py_func_common
+
+        self._patcher.wrap(script_ops, "py_func_common", py_func_common)
         from tensorflow.python.eager.polymorphic_function import polymorphic_function
 
         def function_call(original):
@@ -282,7 +296,7 @@ class Recorder:
         for _ in range(8):
             if frame is None or frames.is_user_file(frame.f_code.co_filename):
                 return
-            for value in frame.f_locals.values():
+            for value in _with_list_items(frame.f_locals.values()):
                 # Plain attribute reads only: a Keras variable's `handle` may initialise it.
                 if not isinstance(value, self._resource_variable_type):
                     continue
@@ -295,7 +309,9 @@ class Recorder:
             frame = frame.f_back
 
     def _log_read(self, handle_key, tensor, recording) -> None:
-        node = OpNode("ReadVariableOp", (handle_key,), (tensor._id,), (tensor.dtype,),
+        assigned = self._last_assign.get(handle_key)  # the value read back is what was assigned
+        inputs = (handle_key,) if assigned is None else (handle_key, assigned)
+        node = OpNode("ReadVariableOp", inputs, (tensor._id,), (tensor.dtype,),
                       frames.caller_location(3), recording, (handle_key,),
                       scope=self._context.scope_name,
                       call_site=getattr(self._tls, "model_call_site", None))
@@ -596,6 +612,14 @@ def _collection_paused():
     finally:
         if was_enabled:
             gc.enable()
+
+
+def _with_list_items(values):
+    """The values, and the items of the short lists among them (`[v]` packed by TF)."""
+    for value in values:
+        yield value
+        if type(value) in (list, tuple) and len(value) <= 16:
+            yield from value
 
 
 def _traced_user_location(frame):
