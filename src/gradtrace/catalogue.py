@@ -14,6 +14,7 @@ _VARIANT_WORDS = {
     "non_trainable": "the variables are non-trainable",
     "model_part": "a whole part of the model is left out",
     "made_in_step": "the variables are made inside the step",
+    "unfrozen_after_compile": "layers were unfrozen after compile",
 }
 
 
@@ -271,6 +272,10 @@ _CAUSES = [
         "compile again after changing `trainable`.",
         example="model.trainable = False\nmodel.fit(x, y)",
         use_instead="base.trainable = False  # freeze only the base\nmodel.fit(x, y)",
+        variant_fixes=(
+            ("unfrozen_after_compile", "Call `model.compile(...)` again after changing "
+             "`trainable`, before the next `fit` or `train_on_batch`."),
+        ),
     ),
     Cause(
         slug="missing_super_init",

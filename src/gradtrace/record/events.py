@@ -61,6 +61,7 @@ class VariableInfo:
     owner: str = ""  # class and name of the Keras layer whose method created it
     owner_is_keras3_layer: bool = False
     frozen_at: tuple | None = None  # (Location, layer name) of the user's `trainable = False`
+    unfrozen_at: tuple | None = None  # ... and of a later `trainable = True`
 
 
 @dataclass

@@ -70,6 +70,7 @@ def _note_trainable(recorder, layer, value, caller) -> None:
         info = recorder.variable_info(variable)
         if info is not None:
             info.frozen_at = (location, name) if not value else None
+            info.unfrozen_at = (location, name) if value else None
 
 
 def _patch_layer_call(recorder, patcher, cls) -> None:
@@ -207,8 +208,10 @@ def _patch_fit(recorder, patcher, cls, losses_module) -> None:
 
     def make(original):
         def fit(model, *args, **kwargs):
+            recorder._guard(_check_before_training, recorder, model, "fit", sys._getframe(1))
             before = recorder._guard(_trainable_snapshot, model)
             history = original(model, *args, **kwargs)
+            recorder._guard(_note_trained, recorder, model)
             if before:
                 recorder._guard(_check_fit_learned, recorder, model, before, history, args,
                                 kwargs, losses_module)
@@ -216,6 +219,69 @@ def _patch_fit(recorder, patcher, cls, losses_module) -> None:
         return fit
 
     patcher.wrap(cls, "fit", make)
+    if "train_on_batch" in cls.__dict__:
+        patcher.wrap(cls, "train_on_batch", lambda original: _train_on_batch(recorder, original))
+
+
+def _train_on_batch(recorder, original):
+    def train_on_batch(model, *args, **kwargs):
+        recorder._guard(_check_before_training, recorder, model, "train_on_batch",
+                        sys._getframe(1))
+        result = original(model, *args, **kwargs)
+        recorder._guard(_note_trained, recorder, model)
+        return result
+    return train_on_batch
+
+
+def _check_before_training(recorder, model, how: str, caller) -> None:
+    """Training asked of a model that cannot learn what it was asked to: every weight
+    frozen, or weights unfrozen since its training function was made (no new compile)."""
+    if not getattr(model, "built", False) or not model.variables:
+        return
+    where = frames.user_location(caller)
+    name = getattr(model, "name", type(model).__name__)
+    trainable = model.trainable_variables
+    if not trainable:
+        infos = [recorder.variable_info(v) for v in model.variables]
+        frozen = next((i.frozen_at for i in infos if i is not None and i.frozen_at), None)
+        recorder.add_finding(Finding(
+            cause="frozen_model", severity="warning",
+            variables=[i.name for i in infos if i is not None],
+            location=frozen[0] if frozen else where,
+            message=f"`{name}.{how}()`" + (f" at line {where.line}" if where and frozen else "")
+            + f" trains nothing: every weight of `{name}` is frozen"
+            + (f" (`{frozen[1]}.trainable = False` here)" if frozen else "")
+            + ". Keras 3 reads `trainable` when the model trains, not when it was compiled: "
+            "set it back to True before this model's own training step.",
+        ))
+        return
+    seen = recorder.trained_with.get(id(model))
+    if seen is None or seen[0] is not getattr(model, "train_function", None):
+        return
+    new = [v for v in trainable if _variable_id(v) not in seen[1]]
+    if not new:
+        return
+    infos = [recorder.variable_info(v) for v in new]
+    unfrozen = next((i.unfrozen_at for i in infos if i is not None and i.unfrozen_at), None)
+    recorder.add_finding(Finding(
+        cause="frozen_model", severity="warning", variant="unfrozen_after_compile",
+        variables=[i.name for i in infos if i is not None],
+        location=unfrozen[0] if unfrozen else where,
+        message=f"`{new[0].path if hasattr(new[0], 'path') else new[0].name}` was made "
+        f"trainable after `{name}` last compiled its training step: `{name}.{how}()` still "
+        "runs the step made when it was frozen, so these weights stay as they are.",
+    ))
+
+
+def _note_trained(recorder, model) -> None:
+    recorder.trained_with[id(model)] = (
+        getattr(model, "train_function", None),
+        frozenset(_variable_id(v) for v in model.trainable_variables))
+
+
+def _variable_id(variable) -> int:
+    backing = getattr(variable, "_value", None)  # Keras 3: the tf.Variable behind it
+    return id(variable if backing is None else backing)
 
 
 def _trainable_snapshot(model):

@@ -47,6 +47,8 @@ class Recorder:
         self.variables: dict[int, VariableInfo] = {}  # eager handle id -> info
         self._creating = threading.local()  # nesting of variable constructors
         self.compile_sites: dict[int, Location] = {}  # id(model) -> compile() call site
+        # id(model) -> (its train function, ids of its trainable variables) after training
+        self.trained_with: dict[int, tuple] = {}
         self.producers: OrderedDict[Any, OpNode] = OrderedDict()  # eager output id -> op
         self.graph_recording: dict[Any, bool] = {}  # graph Operation -> tape was recording
         self.graph_scopes: dict[str, str] = {}  # a traced graph's name scope -> Keras path
