@@ -59,6 +59,9 @@ class Finding:
     severity: str = ""
     graph: object = field(default=None, repr=False, compare=False)  # analyze.flowgraph.FlowGraph
     variant: str = ""  # a particular shape of the cause, with its own fix in the catalogue
+    # Findings with the same group are one mistake made twice (the same op on two lines of
+    # one function): they are reported as one. Not part of the output.
+    group: tuple = field(default=(), repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not self.severity:

@@ -13,6 +13,7 @@ _NONE_GRADIENT_OPS = frozenset({
 })
 _STOP_OPS = frozenset({"StopGradient", "PreventGradient"})
 _PY_FUNC_OPS = frozenset({"PyFunc", "PyFuncStateless"})
+_FUNCTION_CALL_OPS = frozenset({"PartitionedCall", "StatefulPartitionedCall"})
 
 
 def first_blocker(route: list, memo: dict | None = None) -> tuple[OpNode | None, str]:
@@ -48,8 +49,8 @@ def _blocks(node: OpNode, out_key=None) -> str:
         return "variable_assign"
     if node.recording is False:
         return "outside_tape"
-    if op in READ_OPS or op in ("Capture", "Argument"):
-        return ""
+    if op in READ_OPS or op in ("Capture", "Argument") or op in _FUNCTION_CALL_OPS:
+        return ""  # a function call's outputs are judged by the ops inside it
     dtypes = [d for d in node.out_dtypes if d is not None]
     if out_key is not None and out_key in node.outputs:
         index = node.outputs.index(out_key)  # the output the route takes

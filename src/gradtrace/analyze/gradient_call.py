@@ -161,8 +161,9 @@ def _diagnose(call: GradientCall) -> list[Finding]:
     missing = [s for s, r in zip(call.sources, call.results) if r is None]
     if missing:
         findings += _explain_missing(call, missing)
-    elif call.results and not call.compiled and call.target_keys:
-        findings += _value_findings(call)
+    elif call.results and call.target_keys:
+        findings += _zero_by_construction(call) or (
+            _value_findings(call) if not call.compiled else [])
     return findings
 
 
@@ -289,8 +290,9 @@ def _merge(findings: list[Finding]) -> list[Finding]:
     """One finding per (cause, location), naming all the variables it concerns."""
     grouped: dict[tuple, Finding] = {}
     for finding in findings:
-        key = (finding.cause, finding.location)
+        key = finding.group or (finding.cause, finding.location)
         if key in grouped:
+            _also_at(grouped[key], finding.location)
             grouped[key].variables.extend(v for v in finding.variables
                                           if v not in grouped[key].variables)
             if finding.graph is not None and finding.graph is not grouped[key].graph:
@@ -303,6 +305,15 @@ def _merge(findings: list[Finding]) -> list[Finding]:
     for finding in grouped.values():
         _mention_all_variables(finding)
     return list(grouped.values())
+
+
+def _also_at(finding: Finding, location: Location | None) -> None:
+    """The same mistake on another line of the same function."""
+    if location is None or finding.location is None or location.line == finding.location.line:
+        return
+    also = f" The same happens at line {location.line}."
+    if also not in finding.message:
+        finding.message += also
 
 
 def _mention_all_variables(finding: Finding) -> None:
@@ -339,10 +350,13 @@ def _cut_finding(call: GradientCall, source: Source, shown: set) -> Finding | No
             # (resolving graph ops' tracebacks is the slow part on a large model).
             first = id(blocker) not in shown
             shown.add(id(blocker))
-            return call.finding(cause, [source], _blocker_location(call, blocker, cause),
+            where = _blocker_location(call, blocker, cause)
+            return call.finding(cause, [source], where,
                                 _blocker_message(cause, blocker, source),
                                 evidence_path(path, blocker, source.name) if first else [],
-                                graph=call.route_graph(source, path, blocker))
+                                graph=call.route_graph(source, path, blocker),
+                                group=(cause, blocker.op_type, where.file, where.function)
+                                if where else ())
     converted = _conversion_evidence(call, source) or _numpy_in_caller(call, source)
     if converted is not None or not reads:
         return converted
@@ -775,14 +789,93 @@ def _value_findings(call: GradientCall) -> list[Finding]:
         return []
     nonfinite = [source for source, status in statuses if status == "nonfinite"]
     if nonfinite:
-        return [call.finding("nonfinite_gradient", nonfinite, _target_location(call),
-                             "Some gradients contain NaN or Inf.")]
+        return [_nonfinite(call, nonfinite)]
     if all(status == "zero" for _, status in statuses):
         return [call.finding(
             "zero_gradient", [source for source, _ in statuses], _target_location(call),
             "Every gradient exists but is exactly zero: the loss does not change with any of "
             "the variables, so training cannot make progress.")]
     return []
+
+
+# Ops whose gradient is infinite somewhere in their domain: sqrt and rsqrt at 0, log and
+# division at 0, pow with a fractional exponent at 0, acos/asin at ±1, atanh at ±1.
+_SINGULAR_GRADIENT_OPS = frozenset({
+    "Sqrt", "Rsqrt", "Log", "Log1p", "RealDiv", "Div", "DivNoNan", "Reciprocal", "Inv",
+    "Pow", "Acos", "Asin", "Atanh", "Xlogy", "Xdivy", "Lgamma", "Digamma",
+})
+
+
+def _nonfinite(call: GradientCall, sources: list[Source]) -> Finding:
+    """Where the gradient turns non-finite: the first op, from the variables' side, whose
+    gradient is infinite somewhere (sqrt of a distance that can be 0, log of a probability
+    that can be 0); the loss line when no such op is on the path."""
+    singular = None
+    reads = call.ancestry.reads.get(sources[0].key) if sources[0].is_variable else None
+    if reads:
+        route = [op for op, _ in call.ancestry.route_from(reads[0])]
+        singular = next((op for op in route if op.op_type in _SINGULAR_GRADIENT_OPS), None)
+    if singular is None:
+        return call.finding("nonfinite_gradient", sources, _target_location(call),
+                            "Some gradients contain NaN or Inf.")
+    return call.finding(
+        "nonfinite_gradient", sources, singular.location,
+        f"Some gradients contain NaN or Inf. On the way from `{sources[0].name}` to the loss, "
+        f"{singular.op_type} is the first op whose gradient is infinite somewhere in its "
+        "domain (at 0 for a square root or a log): its input reached that point here.")
+
+
+# Ops whose registered gradient is zero everywhere.
+_ZERO_GRADIENT_OPS = frozenset({"Sign"})
+
+
+def _zero_by_construction(call: GradientCall) -> list[Finding]:
+    """Variables whose every path to the loss goes through an op whose gradient is zero
+    everywhere (tf.sign): their gradients exist and are exactly zero, in eager and traced
+    code alike, so they never learn."""
+    anc = call.ancestry
+    # Ops run while no tape recorded (a @tf.custom_gradient's forward pass) are not what
+    # the tape differentiates.
+    zero_ops = [n for n in anc.nodes if n.op_type in _ZERO_GRADIENT_OPS and n.recording is not False]
+    if not zero_ops:
+        return []
+    live = _reads_reached_past(call, _ZERO_GRADIENT_OPS)
+    stuck = [s for s in call.sources
+             if s.is_variable and anc.reads.get(s.key) and s.key not in live]
+    if not stuck:
+        return []
+    op = next((o for o in zero_ops if any(
+        _feeds(call, s, o) for s in stuck)), zero_ops[0])
+    return [call.finding(
+        "nondifferentiable_op", stuck, op.location,
+        f"{op.op_type} has a gradient of exactly zero everywhere, and every path from "
+        f"`{stuck[0].name}` to the loss goes through it: its gradient exists but is always "
+        "0, so it never learns.", severity="warning")]
+
+
+def _reads_reached_past(call: GradientCall, stop_ops: frozenset) -> set:
+    """The variables reached from the loss backward without crossing a `stop_ops` op."""
+    reached, seen = set(), set()
+    queue = list(call.target_keys)
+    while queue:
+        key = queue.pop()
+        if key in seen:
+            continue
+        seen.add(key)
+        node = call.flow.producer(key)
+        if node is None or node.op_type in stop_ops:
+            continue
+        if call.recorder.is_custom_gradient_output(node):  # the user's own gradient
+            reached.update(ancestry(call.flow, node.inputs).reads)
+            continue
+        reached.update(node.handles)
+        queue.extend(k for k in node.inputs if k not in node.handles)
+    return reached
+
+
+def _feeds(call: GradientCall, source: Source, op) -> bool:
+    own = ancestry(call.flow, op.inputs)
+    return bool(own.reads.get(source.key))
 
 
 def _target_location(call: GradientCall) -> Location | None:

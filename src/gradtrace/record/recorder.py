@@ -68,6 +68,8 @@ class Recorder:
         self._callback_on = False
         self._installed: set[str] = set()
         self.tf = None
+        self.custom_gradient_outputs: set = set()  # eager outputs of @tf.custom_gradient
+        self.custom_gradient_ops: "weakref.WeakSet" = weakref.WeakSet()  # ... and traced ones
         self.keep_gradients = False  # check(): keep each gradient call's per-variable status
         self.gradients: list[list] = []
 
@@ -190,7 +192,9 @@ class Recorder:
 
         def custom_decorator(original):
             def _eager_mode_decorator(f, args, kwargs):
-                return original(recorder._watch_custom_gradient(f), args, kwargs)
+                outputs = original(recorder._watch_custom_gradient(f), args, kwargs)
+                recorder._guard(recorder._note_custom_outputs, outputs)
+                return outputs
             return _eager_mode_decorator
 
         self._patcher.wrap(custom_gradient, "_eager_mode_decorator", custom_decorator)
@@ -392,6 +396,7 @@ class Recorder:
             self.producers.clear()
             self._last_assign.clear()
             self.graph_recording.clear()
+            self.custom_gradient_outputs.clear()
 
     def quiet(self):
         """Context manager: ops run inside are not logged (our own analysis, predict)."""
@@ -506,7 +511,10 @@ class Recorder:
                   if isinstance(v, model_type)]
         owner: dict[int, tuple[int, str]] = {}
         for model in models:
-            weights = model.weights
+            try:
+                weights = model.weights
+            except ValueError:  # a Sequential without an Input that was never built
+                continue
             for variable in weights:
                 self.variable_info(variable)  # known even if created before recording began
                 for key in handle_keys(variable):
@@ -550,6 +558,20 @@ class Recorder:
 
         forward.__name__ = getattr(f, "__name__", "custom_gradient")
         return forward
+
+    def _note_custom_outputs(self, outputs) -> None:
+        """What a @tf.custom_gradient returns gets its gradient from the user's function,
+        whatever ops computed it."""
+        for tensor in self.tf.nest.flatten(outputs):
+            if type(tensor).__name__ == "EagerTensor":
+                self.custom_gradient_outputs.add(tensor._id)
+            elif hasattr(tensor, "op"):
+                self.custom_gradient_ops.add(tensor.op)
+
+    def is_custom_gradient_output(self, node) -> bool:
+        if node.graph_op is not None:
+            return node.graph_op in self.custom_gradient_ops
+        return any(key in self.custom_gradient_outputs for key in node.outputs)
 
     def note_custom_none(self, event: CustomGradientNone) -> None:
         nones = getattr(self._tls, "custom_nones", None)
