@@ -62,3 +62,14 @@ def test_shared_cases_are_present():
     if not SHARED_CASES.is_dir():
         pytest.skip(f"the shared cases are not here ({SHARED_CASES})")
     assert load_cases(SHARED_CASES), f"no cases found in {SHARED_CASES}"
+
+
+def test_realworld_readme_is_current():
+    """tests/realworld/README.md lists every program as its YAML says (index.py writes it)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("realworld_index", REALWORLD / "index.py")
+    index = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(index)
+    assert (REALWORLD / "README.md").read_text() == index.readme(), \
+        "run `python tests/realworld/index.py`"

@@ -8,6 +8,7 @@ cause: numpy_function
 line: [65, 47]
 also: [numpy_conversion]
 variables: [my_dense_layer/w]
+xfail: "the py_function's gradient fails inside tape.gradient with a reshape error; gradtrace does not explain that exception yet"
 """
 import os
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")

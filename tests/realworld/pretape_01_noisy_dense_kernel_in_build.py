@@ -8,6 +8,7 @@ cause: outside_tape
 line: [35, 36]
 static: false
 variables: [noisy_dense/Variable]
+xfail: {keras2: "the kernel is computed in build() while predict's step is traced, then reused by train_on_batch's step; gradtrace does not follow values from one traced function into another yet"}
 """
 import os
 os.environ["TF_USE_LEGACY_KERAS"] = "1"

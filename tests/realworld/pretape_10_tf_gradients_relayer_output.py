@@ -9,6 +9,7 @@ line: 28
 also: [disconnected]
 static: false
 variables: [first_layer_output]
+xfail: "tf.gradients inside a tf.function is not recorded (only GradientTape is)"
 """
 import os
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")

@@ -8,6 +8,7 @@ cause: frozen_model
 line: [47, 48]
 also: [wrong_sources]
 variables: [block1_conv1/kernel, block1_conv1/bias, block2_conv1/kernel, block2_conv1/bias]
+xfail: {keras2: "under tf-keras the frozen container `vgg` hides the weights of the layers unfrozen inside it; gradtrace does not say so yet"}
 """
 import os
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")

@@ -7,6 +7,7 @@ outcome: trains_silently
 cause: nonfinite_gradient
 line: [34, 27]
 variables: [uncertainty_weight_0, uncertainty_weight_1, shared_bottom, tower_ctr, tower_watch]
+xfail: "the NaN first appears at step 7, and gradtrace records only the first 3 steps of each loop"
 """
 import os
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")

@@ -111,7 +111,8 @@ class GraphFlow:
         return OpNode(op.type, tuple(inputs), outputs, tuple(t.dtype for t in op.outputs),
                       lambda: frames.location_from_stack(op.traceback), recording,
                       tuple(handles), graph_op=op,
-                      scope=graph_op_scope(op.name, self._recorder.graph_scopes))
+                      scope=graph_op_scope(op.name, self._recorder.graph_scopes),
+                      made_at=self._recorder.graph_op_sites.get(op))
 
     def _resolve_handle(self, tensor):
         """The eager handle id behind a (possibly captured) resource tensor."""

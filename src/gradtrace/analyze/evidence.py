@@ -47,10 +47,12 @@ def _blocks(node: OpNode, out_key=None) -> str:
         return "numpy_function"
     if op in ASSIGN_OPS:
         return "variable_assign"
+    if op in _FUNCTION_CALL_OPS:
+        return ""  # a function call is judged by the ops inside it
     if node.recording is False:
         return "outside_tape"
-    if op in READ_OPS or op in ("Capture", "Argument") or op in _FUNCTION_CALL_OPS:
-        return ""  # a function call's outputs are judged by the ops inside it
+    if op in READ_OPS or op in ("Capture", "Argument"):
+        return ""
     dtypes = [d for d in node.out_dtypes if d is not None]
     if out_key is not None and out_key in node.outputs:
         index = node.outputs.index(out_key)  # the output the route takes

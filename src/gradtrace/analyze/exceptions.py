@@ -117,17 +117,36 @@ def _is_symbolic(value) -> bool:
 def _missing_super_init(exc: BaseException) -> Finding:
     """Keras refuses to track a layer or variable set on an object whose `__init__` never
     called `super().__init__()`: point at that `__init__`."""
-    init = next((f for f in reversed(frames.traceback_frames(exc.__traceback__))
+    tb_frames = frames.traceback_frames(exc.__traceback__)
+    init = next((f.f_code for f in reversed(tb_frames)
                  if f.f_code.co_name == "__init__" and frames.is_user_file(f.f_code.co_filename)),
                 None)
-    owner = type(init.f_locals.get("self")).__name__ if init is not None else "the class"
-    location = (Location(init.f_code.co_filename, init.f_code.co_firstlineno, "__init__")
+    owner = None
+    if init is None:  # Keras 3 checks at the layer's first call: find the layer's class
+        owner = next((f.f_locals["self"] for f in reversed(tb_frames)
+                      if _user_init(f.f_locals.get("self")) is not None), None)
+        init = _user_init(owner)
+    name = type(owner).__name__ if owner is not None else (init.co_qualname.split(".")[0]
+                                                           if init is not None else "the class")
+    location = (Location(init.co_filename, init.co_firstlineno, "__init__")
                 if init is not None else frames.exception_location(exc))
+    owner = name
     return Finding(
         cause="missing_super_init", location=location,
         message=f"`{owner}.__init__` does not call `super().__init__()` before it sets its "
         "layers and variables, so Keras cannot track them and fails before any gradient "
         "exists.")
+
+
+def _user_init(obj):
+    """The code of the `__init__` an object's class defines in the user's files."""
+    if obj is None:
+        return None
+    for cls in type(obj).__mro__:
+        code = getattr(cls.__dict__.get("__init__"), "__code__", None)
+        if code is not None and frames.is_user_file(code.co_filename):
+            return code
+    return None
 
 
 def _variable_made_in_step(recorder, exc: BaseException) -> Finding:
@@ -157,8 +176,10 @@ def _unwatchable(exc: BaseException) -> Finding | None:
                   if f.f_code.co_name == "watch" and "tensor" in f.f_locals), None)
     if watch is None:
         return None
-    kinds = {type(v).__name__ for v in _flatten(watch.f_locals["tensor"])}
+    values = _flatten(watch.f_locals["tensor"])
+    kinds = {type(v).__name__ for v in values}
     location = frames.exception_location(exc)
+    names = [v.path for v in values if isinstance(getattr(v, "path", None), str)]
     if "KerasTensor" in kinds:
         message = ("tape.watch() was given a KerasTensor: `model.inputs` (or a layer's "
                    "`.output`) is the functional model's symbolic placeholder, not the tensor "
@@ -171,7 +192,8 @@ def _unwatchable(exc: BaseException) -> Finding | None:
                    "default watch_accessed_variables=True.")
     else:
         return None
-    return Finding(cause="unwatched_tensor", location=location, message=message)
+    return Finding(cause="unwatched_tensor", location=location, message=message,
+                   variables=names)
 
 
 def _flatten(value):
@@ -185,10 +207,19 @@ def _flatten(value):
 def _tensor_loss_without_tape(exc: BaseException) -> Finding:
     """`optimizer.minimize(loss_tensor, ...)` / `compute_gradients(loss_tensor, ...)`: TF1
     code where the loss was computed before, with no tape recording it."""
+    optimizer = next((f for f in frames.traceback_frames(exc.__traceback__)
+                      if f.f_code.co_name in ("minimize", "compute_gradients")), None)
+    asked = optimizer.f_locals.get("var_list") if optimizer is not None else None
+    names = [_variable_name(v) for v in _flatten(asked)] if asked is not None else []
     return Finding(
-        cause="outside_tape", location=frames.exception_location(exc),
+        cause="outside_tape", location=frames.exception_location(exc), variables=names,
         message="The loss given to the optimizer is a tensor computed earlier, while no tape "
         "recorded (a new GradientTape passed here has recorded nothing either): in TF2 the "
         "optimizer cannot trace back how it was computed. Pass a callable that computes the "
         "loss (`minimize(lambda: compute_loss(x), var_list)`), or compute it inside `with "
         "tf.GradientTape() as tape:` and call `tape.gradient`.")
+
+
+def _variable_name(variable) -> str:
+    name = getattr(variable, "path", None) or getattr(variable, "name", None) or str(variable)
+    return name[:-2] if name.endswith(":0") else name

@@ -264,7 +264,7 @@ def _one_per_unused_part(call: GradientCall, findings: list[Finding]) -> list[Fi
     out of the loss: one finding, at the line that built the list of variables asked
     for (else the gradient call)."""
     unused = [f for f in findings if f.cause == "unused_variable"]
-    if len({f.location for f in unused}) <= 1:
+    if len({f.group or f.location for f in unused}) <= 1:
         return findings
     names = [name for f in unused for name in f.variables]
     layers = len({f.location for f in unused})
@@ -289,10 +289,15 @@ def _sources_location(call: GradientCall) -> Location | None:
 def _merge(findings: list[Finding]) -> list[Finding]:
     """One finding per (cause, location), naming all the variables it concerns."""
     grouped: dict[tuple, Finding] = {}
+    also: dict[tuple, list[int]] = {}  # the same mistake's other lines, per group
     for finding in findings:
         key = finding.group or (finding.cause, finding.location)
         if key in grouped:
-            _also_at(grouped[key], finding.location)
+            line = finding.location.line if finding.location else None
+            first = grouped[key].location
+            if line is not None and first is not None and line != first.line \
+                    and line not in also.setdefault(key, []):
+                also[key].append(line)
             grouped[key].variables.extend(v for v in finding.variables
                                           if v not in grouped[key].variables)
             if finding.graph is not None and finding.graph is not grouped[key].graph:
@@ -302,18 +307,14 @@ def _merge(findings: list[Finding]) -> list[Finding]:
                     grouped[key].graph.merge(finding.graph)
         else:
             grouped[key] = finding
+    for key, lines in also.items():
+        if lines:
+            listed = ", ".join(map(str, lines[:-1])) + (" and " if len(lines) > 1 else "") \
+                + str(lines[-1])
+            grouped[key].message += f" The same happens at line{'s' if len(lines) > 1 else ''} {listed}."
     for finding in grouped.values():
         _mention_all_variables(finding)
     return list(grouped.values())
-
-
-def _also_at(finding: Finding, location: Location | None) -> None:
-    """The same mistake on another line of the same function."""
-    if location is None or finding.location is None or location.line == finding.location.line:
-        return
-    also = f" The same happens at line {location.line}."
-    if also not in finding.message:
-        finding.message += also
 
 
 def _mention_all_variables(finding: Finding) -> None:
@@ -374,13 +375,22 @@ def _unexplained(call: GradientCall, source: Source, got: list) -> Finding:
         f"`{source.name}` is not read anywhere on the way to the loss.")
 
 
+def _op_location(call: GradientCall, node) -> Location | None:
+    here = node.location
+    if node.made_at is not None and (here is None or here == call.location):
+        # Traced by fit from a functional model: no line of the user's is on the op's
+        # stack but the fit call; the layer or operation was made on this line.
+        return node.made_at
+    return here
+
+
 def _blocker_location(call: GradientCall, blocker, cause: str) -> Location | None:
     """Where to edit. For a forward pass that ran outside the tape: when library code
     opened the tape (`optimizer.minimize`), the user's call that opened it (its loss
     callable must compute the loss); else the line that called the model (the read
     itself sits inside the model's own `call`)."""
     if cause != "outside_tape":
-        return blocker.location
+        return _op_location(call, blocker)
     site = call.tape_info.site[0]
     opened_by_library = not frames.is_user_file(site) and "__autograph_generated" not in site
     if opened_by_library and call.tape_info.opened_at:
@@ -565,10 +575,14 @@ def _unused(call: GradientCall, source: Source, got: list[Source]) -> Finding | 
     info = source.info
     created = info.created_at if info else None
     defined = f", created at line {created.line}," if created and created != where else ""
+    # Layers computed in one function whose results are dropped (`output = self.l2(x)`
+    # overwriting `output = self.l1(x)`) are one mistake, shown at its first line.
+    computed = where is not None and where != created
     return call.finding(
         "unused_variable", [source], where,
         f"`{source.name}`{defined} is computed but never reaches the loss; the other "
-        "variables train.")
+        "variables train.",
+        group=("unused_variable", "computed", where.file, where.function) if computed else ())
 
 
 def _unused_location(call: GradientCall, handle) -> Location | None:
@@ -906,7 +920,7 @@ def _diagnose_exception(call: GradientCall) -> list[Finding]:
         op_type = match.group(1) or match.group(2)
         node = next((n for n in call.ancestry.nodes if n.op_type == op_type), None)
         return [call.finding(
-            "nondifferentiable_op", call.sources, node.location if node else call.location,
+            "nondifferentiable_op", call.sources, _op_location(call, node) if node else None,
             f"{op_type} has no gradient defined, and the loss depends on it.")]
     return []
 

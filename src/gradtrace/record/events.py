@@ -23,10 +23,10 @@ class OpNode:
     """One executed (eager) or traced (graph) operation."""
 
     __slots__ = ("op_type", "inputs", "outputs", "out_dtypes", "_location", "recording",
-                 "handles", "graph_op", "scope", "call_site")
+                 "handles", "graph_op", "scope", "call_site", "made_at")
 
     def __init__(self, op_type, inputs, outputs, out_dtypes, location, recording,
-                 handles=(), graph_op=None, scope="", call_site=None):
+                 handles=(), graph_op=None, scope="", call_site=None, made_at=None):
         self.op_type: str = op_type
         self.inputs: tuple = inputs
         self.outputs: tuple = outputs
@@ -38,6 +38,8 @@ class OpNode:
         self.scope: str = scope  # the name scope it ran in: the Keras layer's path, or ""
         # The user's line that called the outermost Keras layer or model the op ran in.
         self.call_site: Location | None = call_site
+        # Where the Keras layer or operation that made this traced op was created.
+        self.made_at: Location | None = made_at
 
     @property
     def location(self) -> Location | None:

@@ -18,8 +18,12 @@ def install_keras3(recorder, patcher) -> None:
 
     from keras.src.backend.tensorflow import core
 
+    from keras.src.ops.operation import Operation
+
     _patch_trainable(recorder, patcher, Layer)
     _patch_layer_call(recorder, patcher, Layer)
+    _patch_creation_site(recorder, patcher, Operation)
+    _patch_traced_call(recorder, patcher, Operation)
     _patch_predict(recorder, patcher, TensorFlowTrainer)
     _patch_compile(recorder, patcher, Trainer)
     _patch_fit(recorder, patcher, TensorFlowTrainer, keras.losses)
@@ -34,6 +38,7 @@ def install_tf_keras(recorder, patcher) -> None:
 
     _patch_trainable(recorder, patcher, Layer)
     _patch_layer_call(recorder, patcher, Layer)
+    _patch_creation_site(recorder, patcher, Layer)
     _patch_predict(recorder, patcher, Model)
     _patch_compile(recorder, patcher, Model)
     _patch_fit(recorder, patcher, Model, tf_keras.losses)
@@ -75,21 +80,58 @@ def _note_trainable(recorder, layer, value, caller) -> None:
 
 def _patch_layer_call(recorder, patcher, cls) -> None:
     """While ops are logged, remember the user's line that called the outermost layer or
-    model: a forward pass run outside the tape is fixed there, not inside `call`."""
+    model: a forward pass run outside the tape is fixed there, not inside `call`. While a
+    step is traced, also which layer each graph op belongs to (`_patch_traced_call`)."""
     tls = recorder._tls
 
     def wrap(original):
         def __call__(layer, *args, **kwargs):
-            if not recorder._callback_on or getattr(tls, "model_call_site", None) is not None:
+            if not recorder._callback_on:
                 return original(layer, *args, **kwargs)
-            tls.model_call_site = frames.caller_location(1)
+            outermost = getattr(tls, "model_call_site", None) is None
+            if outermost:
+                tls.model_call_site = frames.caller_location(1)
+            operations = tls.__dict__.setdefault("operations", [])
+            operations.append(layer)
             try:
                 return original(layer, *args, **kwargs)
             finally:
-                tls.model_call_site = None
+                operations.pop()
+                if outermost:
+                    tls.model_call_site = None
         return __call__
 
     patcher.wrap(cls, "__call__", wrap)
+
+
+def _patch_traced_call(recorder, patcher, cls) -> None:
+    """Keras 3 operations that are not layers (`keras.ops.argmax` on a KerasTensor) are
+    replayed by a functional model inside fit: the graph ops they make are theirs."""
+    _patch_layer_call(recorder, patcher, cls)
+
+
+def _patch_creation_site(recorder, patcher, cls) -> None:
+    """The user's line that made each Keras layer or operation (`layers.Lambda(...)`,
+    `K.argmax(x)` on a KerasTensor): a functional model replays them inside `fit`, where
+    the ops they make have no line of the user's own."""
+
+    def wrap(original):
+        def __init__(operation, *args, **kwargs):
+            original(operation, *args, **kwargs)
+            if "_gradtrace_site" not in operation.__dict__:
+                recorder._guard(_note_creation_site, operation, sys._getframe(1))
+        return __init__
+
+    patcher.wrap(cls, "__init__", wrap)
+
+
+def _note_creation_site(operation, frame) -> None:
+    # Above the constructors of the operation's own classes (a subclass's super() call).
+    while frame is not None and (frame.f_locals.get("self") is operation
+                                 or not frames.is_user_file(frame.f_code.co_filename)):
+        frame = frame.f_back
+    if frame is not None:
+        operation.__dict__["_gradtrace_site"] = frames.user_location(frame)
 
 
 def _patch_name_scope(recorder, patcher, cls) -> None:

@@ -52,6 +52,7 @@ class Recorder:
         self.producers: OrderedDict[Any, OpNode] = OrderedDict()  # eager output id -> op
         self.graph_recording: dict[Any, bool] = {}  # graph Operation -> tape was recording
         self.graph_scopes: dict[str, str] = {}  # a traced graph's name scope -> Keras path
+        self.graph_op_sites: dict[Any, Location] = {}  # graph Operation -> where its layer was made
         self.max_seen_key = 0
         self.internal_errors: list[BaseException] = []
         self._on_internal_error = on_internal_error
@@ -255,7 +256,13 @@ class Recorder:
             recording = self._record.could_possibly_record()
             if graph is not None:
                 if outputs:
-                    self.graph_recording[outputs[0].op] = recording
+                    op = outputs[0].op
+                    self.graph_recording[op] = recording
+                    operations = getattr(tls, "operations", None)
+                    if operations:  # the Keras layer or operation that made it, while traced
+                        site = operations[-1].__dict__.get("_gradtrace_site")
+                        if site is not None:
+                            self.graph_op_sites[op] = site
                 return None
             if isinstance(op_type, bytes):
                 op_type = op_type.decode()
@@ -350,7 +357,8 @@ class Recorder:
             if hasattr(value, "assign"):
                 keys = handle_keys(value)
                 key = keys[0] if keys else None
-            elif self.tf.is_tensor(value):  # graph tensors have an `_id` too: key them alike
+            elif self.tf.is_tensor(value) and type(value).__name__ != "KerasTensor":
+                # graph tensors have an `_id` too: key them as the analysis does
                 key = GraphFlow(self).key(value)
             if key is not None:
                 info.watched_keys.add(key)
@@ -396,6 +404,7 @@ class Recorder:
             self.producers.clear()
             self._last_assign.clear()
             self.graph_recording.clear()
+            self.graph_op_sites.clear()
             self.custom_gradient_outputs.clear()
 
     def quiet(self):
@@ -460,7 +469,7 @@ class Recorder:
         keys = handle_keys(variable)
         if not keys or any(key in self.variables for key in keys):
             return  # traced (no eager handle), or a new view of a known variable (assign())
-        location = frames.user_location(caller)
+        location = _traced_user_location(caller) or frames.user_location(caller)
         raw = frames.is_user_file(caller.f_code.co_filename)
         caller_file = caller.f_code.co_filename
         if "__autograph_generated" in caller_file or f"{os.sep}autograph{os.sep}" in caller_file:
