@@ -289,6 +289,55 @@ _CAUSES = [
         use_instead="def __init__(self, **kwargs):\n    super().__init__(**kwargs)\n"
         "    self.dense = Dense(4)",
     ),
+    # PyTorch's own causes (issue 13 adds their detection; their slugs are shared now).
+    Cause(
+        slug="no_grad",
+        title="The forward pass ran with gradient recording off",
+        severity="error",
+        what="PyTorch: the forward pass ran inside `with torch.no_grad()`, "
+        "`torch.inference_mode()`, `torch.set_grad_enabled(False)`, or in a function "
+        "decorated with `@torch.no_grad()`, so its outputs have no `grad_fn`.",
+        why="With gradient recording off, autograd builds no graph: `loss.backward()` fails "
+        "with \"element 0 of tensors does not require grad and does not have a grad_fn\", or "
+        "the parameters' `.grad` stay None.",
+        fix="Run the forward pass that the loss uses outside `torch.no_grad()` (keep "
+        "`no_grad` for evaluation and for targets that must not train).",
+        example="with torch.no_grad():\n    logits = model(x)\nloss = F.cross_entropy(logits, y)",
+        use_instead="logits = model(x)\nloss = F.cross_entropy(logits, y)",
+    ),
+    Cause(
+        slug="inplace_modification",
+        title="A tensor the backward pass needs was changed in place",
+        severity="error",
+        what="PyTorch: a tensor saved for the backward pass was modified in place after it "
+        "was used (`x += 1`, `relu_(x)`, `x[i] = ...`, an `inplace=True` activation, an "
+        "optimizer step between two backward passes).",
+        why="Autograd checks each saved tensor's version counter; an in-place change makes "
+        "the saved value stale, and backward raises \"one of the variables needed for "
+        "gradient computation has been modified by an inplace operation\".",
+        fix="Use the out-of-place form (`x = x + 1`, `torch.relu(x)`, `inplace=False`), or "
+        "`.clone()` the tensor before changing it.",
+        example="h = torch.sigmoid(z)\nh.clamp_(0.1, 0.9)\nloss = h.sum()",
+        use_instead="h = torch.sigmoid(z).clamp(0.1, 0.9)\nloss = h.sum()",
+    ),
+    Cause(
+        slug="backward_twice",
+        title="Backward through a graph whose buffers were already freed",
+        severity="error",
+        what="PyTorch: `backward()` went through part of a graph that an earlier "
+        "`backward()` already freed: an RNN hidden state carried across batches without "
+        "`.detach()`, a loss or an output reused from a previous iteration.",
+        why="After `backward()`, autograd frees the saved tensors of the graph it went "
+        "through; a second pass raises \"Trying to backward through the graph a second "
+        "time\".",
+        fix="Detach what you carry from one step to the next (`hidden = hidden.detach()`), "
+        "recompute the forward pass each step, or pass `retain_graph=True` only when you "
+        "really mean to go through the same graph twice.",
+        example="for x, y in batches:\n    out, hidden = rnn(x, hidden)\n    "
+        "loss_fn(out, y).backward()",
+        use_instead="for x, y in batches:\n    hidden = hidden.detach()\n    "
+        "out, hidden = rnn(x, hidden)\n    loss_fn(out, y).backward()",
+    ),
     Cause(
         slug="disconnected",
         title="The variables are not connected to the loss",

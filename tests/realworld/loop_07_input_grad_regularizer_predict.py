@@ -5,7 +5,7 @@ source: https://github.com/tensorflow/tensorflow/issues/38119
 framework: both
 outcome: error
 cause: predict_in_tape
-line: 22
+line: 23
 variables: [X_tensor]
 xfail: {keras2: "tf-keras's predict() fails inside the tape on its own input pipeline; the finding then names the model's variables, not the watched input X_tensor"}
 """

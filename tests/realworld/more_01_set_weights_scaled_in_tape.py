@@ -12,6 +12,7 @@ line: 34
 also: [numpy_conversion]
 static: false
 variables: [l]
+xfail: {keras2: "tf-keras's set_weights copies the new values through NumPy in C before assigning them; gradtrace does not see that copy and says wrong_sources"}
 """
 import os
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")

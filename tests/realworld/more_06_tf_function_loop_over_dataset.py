@@ -12,6 +12,7 @@ line: [24, 29]
 also: [disconnected]
 static: false
 variables: [a]
+xfail: "the gradient stops inside a called tf.function (its loop over a dataset); gradtrace does not look inside a called function's graph yet"
 """
 import os
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")

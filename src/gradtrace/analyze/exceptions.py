@@ -16,6 +16,7 @@ _SYMBOLIC_MARKERS = (
     "Cannot convert a symbolic Tensor",
     "SymbolicTensor' object has no attribute",
     "Tensor' object has no attribute 'numpy'",
+    "numpy() is only available when eager execution is enabled",
 )
 
 

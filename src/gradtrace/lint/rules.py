@@ -94,6 +94,9 @@ RUN_ONLY = {  # causes no rule can see, and why
                        "structure, built at run time",
     "nonfinite_gradient": "a gradient's value exists only at run time",
     "disconnected": "the fallback of the run-time analysis",
+    "no_grad": "a PyTorch cause: `gradtrace lint` reads TensorFlow code",
+    "inplace_modification": "a PyTorch cause: `gradtrace lint` reads TensorFlow code",
+    "backward_twice": "a PyTorch cause: `gradtrace lint` reads TensorFlow code",
 }
 
 PARTLY_STATIC = {  # causes a rule sees in one form only; `run` sees every form

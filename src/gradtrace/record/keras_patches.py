@@ -22,7 +22,6 @@ def install_keras3(recorder, patcher) -> None:
 
     _patch_trainable(recorder, patcher, Layer)
     _patch_layer_call(recorder, patcher, Layer)
-    _patch_creation_site(recorder, patcher, Operation)
     _patch_traced_call(recorder, patcher, Operation)
     _patch_predict(recorder, patcher, TensorFlowTrainer)
     _patch_compile(recorder, patcher, Trainer)
@@ -38,7 +37,6 @@ def install_tf_keras(recorder, patcher) -> None:
 
     _patch_trainable(recorder, patcher, Layer)
     _patch_layer_call(recorder, patcher, Layer)
-    _patch_creation_site(recorder, patcher, Layer)
     _patch_predict(recorder, patcher, Model)
     _patch_compile(recorder, patcher, Model)
     _patch_fit(recorder, patcher, Model, tf_keras.losses)
@@ -91,6 +89,8 @@ def _patch_layer_call(recorder, patcher, cls) -> None:
             outermost = getattr(tls, "model_call_site", None) is None
             if outermost:
                 tls.model_call_site = frames.caller_location(1)
+            if layer not in recorder.operation_sites:
+                recorder._guard(_note_connection_site, recorder, layer, args)
             operations = tls.__dict__.setdefault("operations", [])
             operations.append(layer)
             try:
@@ -106,32 +106,31 @@ def _patch_layer_call(recorder, patcher, cls) -> None:
 
 def _patch_traced_call(recorder, patcher, cls) -> None:
     """Keras 3 operations that are not layers (`keras.ops.argmax` on a KerasTensor) are
-    replayed by a functional model inside fit: the graph ops they make are theirs."""
+    replayed by a functional model inside fit: the graph ops they make are theirs. They
+    are applied to KerasTensors through `symbolic_call`."""
     _patch_layer_call(recorder, patcher, cls)
 
-
-def _patch_creation_site(recorder, patcher, cls) -> None:
-    """The user's line that made each Keras layer or operation (`layers.Lambda(...)`,
-    `K.argmax(x)` on a KerasTensor): a functional model replays them inside `fit`, where
-    the ops they make have no line of the user's own."""
-
     def wrap(original):
-        def __init__(operation, *args, **kwargs):
-            original(operation, *args, **kwargs)
-            if "_gradtrace_site" not in operation.__dict__:
-                recorder._guard(_note_creation_site, operation, sys._getframe(1))
-        return __init__
+        def symbolic_call(operation, *args, **kwargs):
+            if recorder._callback_on and operation not in recorder.operation_sites:
+                recorder._guard(_note_connection_site, recorder, operation, args)
+            return original(operation, *args, **kwargs)
+        return symbolic_call
 
-    patcher.wrap(cls, "__init__", wrap)
+    if "symbolic_call" in cls.__dict__:
+        patcher.wrap(cls, "symbolic_call", wrap)
 
 
-def _note_creation_site(operation, frame) -> None:
-    # Above the constructors of the operation's own classes (a subclass's super() call).
-    while frame is not None and (frame.f_locals.get("self") is operation
-                                 or not frames.is_user_file(frame.f_code.co_filename)):
-        frame = frame.f_back
-    if frame is not None:
-        operation.__dict__["_gradtrace_site"] = frames.user_location(frame)
+def _note_connection_site(recorder, operation, args) -> None:
+    """The user's line that first applied a Keras layer or operation to symbolic inputs
+    (`Dense(8)(h)`, `K.argmax(x)` on a KerasTensor, `model.add(layer)`): a functional
+    model replays it inside `fit`, where the ops it makes have no line of the user's own.
+    (Constructors are left alone: Keras reads their signatures for configs.)"""
+    first = args[0] if args else None
+    if isinstance(first, (list, tuple)) and first:
+        first = first[0]
+    if type(first).__name__ == "KerasTensor":
+        recorder.operation_sites[operation] = frames.caller_location(3)
 
 
 def _patch_name_scope(recorder, patcher, cls) -> None:

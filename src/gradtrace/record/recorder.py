@@ -53,6 +53,8 @@ class Recorder:
         self.graph_recording: dict[Any, bool] = {}  # graph Operation -> tape was recording
         self.graph_scopes: dict[str, str] = {}  # a traced graph's name scope -> Keras path
         self.graph_op_sites: dict[Any, Location] = {}  # graph Operation -> where its layer was made
+        # Keras layer or operation -> the user's line that first applied it to KerasTensors
+        self.operation_sites: "weakref.WeakKeyDictionary[Any, Location]" = weakref.WeakKeyDictionary()
         self.max_seen_key = 0
         self.internal_errors: list[BaseException] = []
         self._on_internal_error = on_internal_error
@@ -260,7 +262,7 @@ class Recorder:
                     self.graph_recording[op] = recording
                     operations = getattr(tls, "operations", None)
                     if operations:  # the Keras layer or operation that made it, while traced
-                        site = operations[-1].__dict__.get("_gradtrace_site")
+                        site = self.operation_sites.get(operations[-1])
                         if site is not None:
                             self.graph_op_sites[op] = site
                 return None
