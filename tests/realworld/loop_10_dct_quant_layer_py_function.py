@@ -5,7 +5,7 @@ source: https://github.com/tensorflow/tensorflow/issues/40717
 framework: both
 outcome: error
 cause: numpy_function
-line: [65, 47]
+line: [66, 48]
 also: [numpy_conversion]
 variables: [my_dense_layer/w]
 xfail: "the py_function's gradient fails inside tape.gradient with a reshape error; gradtrace does not explain that exception yet"

@@ -8,7 +8,7 @@ source: https://github.com/tensorflow/tensorflow/issues/53541
 framework: both
 outcome: gradient_none
 cause: variable_assign
-line: 34
+line: 35
 also: [numpy_conversion]
 static: false
 variables: [l]

@@ -8,7 +8,7 @@ source: https://github.com/tensorflow/tensorflow/issues/38453
 framework: both
 outcome: gradient_none
 cause: nondifferentiable_op
-line: [24, 29]
+line: [25, 30]
 also: [disconnected]
 static: false
 variables: [a]

@@ -7,7 +7,7 @@ source: https://github.com/tensorflow/tensorflow/issues/24216
 framework: both
 outcome: error
 cause: nondifferentiable_op
-line: [24, 26]
+line: [25, 27]
 also: [integer_variable]
 variables: [indices]
 xfail: "a TF1-style graph gradient (tf.compat.v1 gradients in a Session), which gradtrace does not record: only GradientTape is"

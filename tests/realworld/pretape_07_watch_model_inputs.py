@@ -5,7 +5,7 @@ source: https://github.com/tensorflow/tensorflow/issues/31264
 framework: both
 outcome: error
 cause: unwatched_tensor
-line: [30, 31, 33]
+line: [31, 32, 34]
 also: [wrong_sources]
 static: false
 variables: [images]

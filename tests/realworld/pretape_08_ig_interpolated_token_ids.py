@@ -5,7 +5,7 @@ source: https://github.com/hiranumn/IntegratedGradients/issues/5
 framework: both
 outcome: error
 cause: integer_cast
-line: [40, 47]
+line: [41, 48]
 also: [nondifferentiable_op]
 static: false
 variables: [interpolated]

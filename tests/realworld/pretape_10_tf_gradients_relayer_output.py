@@ -5,7 +5,7 @@ source: https://github.com/keras-team/keras/issues/13499
 framework: both
 outcome: gradient_none
 cause: wrong_sources
-line: 28
+line: 29
 also: [disconnected]
 static: false
 variables: [first_layer_output]

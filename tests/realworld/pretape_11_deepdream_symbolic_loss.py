@@ -5,7 +5,7 @@ source: https://github.com/fchollet/deep-learning-with-python-notebooks/issues/1
 framework: keras2
 outcome: error
 cause: outside_tape
-line: [38, 42, 45]
+line: [39, 43, 46]
 also: [unwatched_tensor]
 static: false
 variables: [input]

@@ -5,7 +5,7 @@ source: https://github.com/calmiLovesAI/Basic_CNNs_TensorFlow2/issues/13
 framework: both
 outcome: error
 cause: untracked_variable
-line: 41
+line: 42
 variables: []
 xfail: "right cause, but at the fit line: where a variable is made while Keras traces the step is not mapped back to the line inside call() yet"
 """

@@ -5,7 +5,7 @@ source: https://github.com/tensorflow/tensorflow/issues/36880
 framework: both
 outcome: warning
 cause: unused_variable
-line: [27, 28, 29, 30]
+line: [28, 29, 30, 31]
 variables: [linear1/kernel, linear1/bias, linear2/kernel, linear2/bias, linear3/kernel, linear3/bias]
 xfail: {keras2: "under tf-keras the unused layers' reads in call() are not seen, so the finding goes to the variable list's line"}
 """

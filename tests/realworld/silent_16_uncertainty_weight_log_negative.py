@@ -5,7 +5,7 @@ source: https://github.com/QunBB/DeepLearning/issues/1
 framework: both
 outcome: trains_silently
 cause: nonfinite_gradient
-line: [34, 27]
+line: [35, 28]
 variables: [uncertainty_weight_0, uncertainty_weight_1, shared_bottom, tower_ctr, tower_watch]
 xfail: "the NaN first appears at step 7, and gradtrace records only the first 3 steps of each loop"
 """

@@ -17,6 +17,7 @@ _SYMBOLIC_MARKERS = (
     "SymbolicTensor' object has no attribute",
     "Tensor' object has no attribute 'numpy'",
     "numpy() is only available when eager execution is enabled",
+    "Cannot get value inside Tensorflow graph function",  # tf-keras get_weights/get_value
 )
 
 
