@@ -292,8 +292,11 @@ def _check_before_training(recorder, model, how: str, caller) -> None:
             message=f"`{name}.{how}()`" + (f" at line {where.line}" if where and frozen else "")
             + f" trains nothing: every weight of `{name}` is frozen"
             + (f" (`{frozen[1]}.trainable = False` here)" if frozen else "")
-            + ". Keras 3 reads `trainable` when the model trains, not when it was compiled: "
-            "set it back to True before this model's own training step.",
+            + (". tf-keras takes `trainable` as it was at `compile`: compile this model while "
+               "it is trainable, then freeze it for the combined model."
+               if type(model).__module__.startswith("tf_keras") else
+               ". Keras 3 reads `trainable` when the model trains, not when it was compiled: "
+               "set it back to True before this model's own training step."),
         ))
         return
     seen = recorder.trained_with.get(id(model))
