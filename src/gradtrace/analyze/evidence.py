@@ -12,7 +12,7 @@ _NONE_GRADIENT_OPS = frozenset({
     "StatelessMultinomial", "StatelessRandomCategorical",
 })
 _STOP_OPS = frozenset({"StopGradient", "PreventGradient"})
-_PY_FUNC_OPS = frozenset({"PyFunc", "PyFuncStateless"})
+PY_FUNC_OPS = frozenset({"PyFunc", "PyFuncStateless"})  # tf.numpy_function
 _FUNCTION_CALL_OPS = frozenset({"PartitionedCall", "StatefulPartitionedCall"})
 
 
@@ -43,7 +43,7 @@ def _blocks(node: OpNode, out_key=None) -> str:
     op = node.op_type
     if op in _STOP_OPS:
         return "stop_gradient"
-    if op in _PY_FUNC_OPS:
+    if op in PY_FUNC_OPS:
         return "numpy_function"
     if op in ASSIGN_OPS:
         return "variable_assign"

@@ -14,7 +14,8 @@ from typing import Any
 
 from gradtrace import frames
 from gradtrace.analyze.dataflow import Ancestry, GraphFlow, ancestry
-from gradtrace.analyze.evidence import evidence_path, first_blocker, forget_registrations
+from gradtrace.analyze.evidence import (PY_FUNC_OPS, evidence_path, first_blocker,
+                                        forget_registrations)
 from gradtrace.analyze.flowgraph import FlowGraph, FlowOp
 from gradtrace.findings import Finding, Location, PathStep
 from gradtrace.record.events import TapeInfo, VariableInfo
@@ -230,7 +231,8 @@ def _explain_cut_off(call: GradientCall, missing: list[Source], got: list[Source
     return _merge(findings)
 
 
-_PY_FUNCTION_OPS = frozenset({"PyFunc", "PyFuncStateless", "EagerPyFunc"})
+# tf.numpy_function's ops, and tf.py_function's: either way, Python made the values.
+_PY_FUNCTION_OPS = PY_FUNC_OPS | {"EagerPyFunc"}
 
 
 def _values_from_python(call: GradientCall, missing: list[Source]) -> list[Finding]:
@@ -465,13 +467,7 @@ def _predict_evidence(call: GradientCall, source: Source) -> Finding | None:
         fed = ancestry(call.flow, predict.input_keys) if predict.input_keys else None
         if fed is None:
             continue
-        if source.is_variable and fed.reads.get(source.key):
-            route = fed.path_from(fed.reads[source.key][0])
-        elif not source.is_variable and (source.key in predict.input_keys
-                                         or source.key in fed.toward):
-            route = [op for op, _ in fed.route_from_key(source.key)]
-        else:
-            route = None
+        route = _route_into(fed, source)
         if route is not None:
             path = evidence_path(route, None, source.name) + [step]
             return call.finding(
@@ -530,18 +526,23 @@ def _numpy_in_caller(call: GradientCall, source: Source) -> Finding | None:
     return None
 
 
+def _route_into(anc: Ancestry, source: Source) -> list | None:
+    """The ops from `source` (a variable's first read, or a tensor itself) to the targets of
+    `anc`, or None when the source does not lead there."""
+    if source.is_variable:
+        reads = anc.reads.get(source.key)
+        return anc.path_from(reads[0]) if reads else None
+    if source.key in anc.targets or source.key in anc.toward:
+        return [op for op, _ in anc.route_from_key(source.key)]
+    return None
+
+
 def _left_tensorflow(call: GradientCall, conversion, source: Source):
     """The path and picture from the variable's read to the conversion, or None if the
     variable does not lead there."""
     converted = ancestry(call.flow, [conversion.key])
-    if source.is_variable:
-        reads = converted.reads.get(source.key)
-        if not reads:
-            return None
-        route = converted.path_from(reads[0])
-    elif source.key == conversion.key or source.key in converted.toward:
-        route = [op for op, _ in converted.route_from_key(source.key)]
-    else:
+    route = _route_into(converted, source)
+    if route is None:
         return None
     step = PathStep(f".{conversion.how}()" if conversion.how == "numpy" else conversion.how,
                     conversion.location, "left TensorFlow")
