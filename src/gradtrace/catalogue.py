@@ -15,6 +15,8 @@ _VARIANT_WORDS = {
     "model_part": "a whole part of the model is left out",
     "made_in_step": "the variables are made inside the step",
     "unfrozen_after_compile": "layers were unfrozen after compile",
+    "integer_tensor": "the gradient is asked for an integer tensor",
+    "dataset_loop": "a loop over a tf.data.Dataset runs inside a tf.function",
 }
 
 
@@ -89,6 +91,11 @@ _CAUSES = [
         "(`x + tf.stop_gradient(tf.round(x) - x)`), log-probabilities for sampled actions.",
         example="predicted = tf.argmax(probs, axis=-1)\nloss = 1.0 - accuracy(predicted, labels)",
         use_instead="loss = keras.losses.sparse_categorical_crossentropy(labels, probs)",
+        variant_fixes=(
+            ("dataset_loop", "Loop over tensors, not over the dataset, inside the "
+             "tf.function: take the values out first (`values = tf.constant(list(dataset))`, "
+             "then `for i in tf.range(n): x = x * values[i]`), or run the loop eagerly."),
+        ),
     ),
     Cause(
         slug="integer_cast",
@@ -208,9 +215,14 @@ _CAUSES = [
         slug="integer_variable",
         title="The variable has an integer type",
         severity="error",
-        what="A requested variable has an integer or boolean dtype.",
+        what="A requested variable (or tensor) has an integer or boolean dtype.",
         why="Gradients are only defined for floating-point (or complex) values.",
         fix="Create the variable with a float dtype: `tf.Variable(3.0)`.",
+        variant_fixes=(
+            ("integer_tensor", "Ask for the gradient with respect to a float tensor computed "
+             "from the integer one (an embedding's output, a one-hot encoding, the float "
+             "values the indices select), not the indices or ids themselves."),
+        ),
         example="offset = tf.Variable(3)",
         use_instead="offset = tf.Variable(3.0)",
     ),

@@ -91,6 +91,20 @@ def user_frame(frame: FrameType | None) -> FrameType | None:
     return frame
 
 
+def frames_up_to_user(frame: FrameType | None, limit: int = 40) -> list[FrameType]:
+    """The autograph-generated frames from `frame` outwards, and the first user frame."""
+    found = []
+    while frame is not None and len(found) < limit:
+        filename = frame.f_code.co_filename
+        if _is_user_code(frame.f_code):
+            found.append(frame)
+            break
+        if "__autograph_generated" in filename:
+            found.append(frame)
+        frame = frame.f_back
+    return found
+
+
 def caller_location(skip: int = 1) -> Location | None:
     return user_location(sys._getframe(skip + 1))
 
@@ -110,6 +124,41 @@ def traceback_frames(tb: TracebackType | None) -> list[FrameType]:
         frames.append(tb.tb_frame)
         tb = tb.tb_next
     return frames
+
+
+def autograph_origin(code: CodeType, lineno: int) -> Location | None:
+    """The user's line that autograph's generated code at `lineno` was converted from. The
+    converted function keeps its source map; it is found from its code object (only on the
+    way to explaining an exception, so the cost of a gc walk is paid once)."""
+    import gc
+
+    for owner in gc.get_referrers(code):
+        source_map = getattr(owner, "ag_source_map", None)
+        if not isinstance(source_map, dict):
+            continue
+        for generated, origin in source_map.items():
+            if getattr(generated, "lineno", None) == lineno and \
+                    getattr(generated, "filename", None) == code.co_filename:
+                return Location(origin.loc.filename, origin.loc.lineno,
+                                origin.function_name or code.co_name)
+    return None
+
+
+def user_frames_of(exc: BaseException) -> list[Location]:
+    """The user's lines an exception passed through, outermost first, with the lines of
+    functions autograph converted mapped back to the user's source."""
+    found = []
+    tb = exc.__traceback__
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        if _is_user_code(code):
+            found.append(Location(code.co_filename, tb.tb_lineno, code.co_name))
+        elif "__autograph_generated" in code.co_filename:
+            origin = autograph_origin(code, tb.tb_lineno)
+            if origin is not None and is_user_file(origin.file):
+                found.append(origin)
+        tb = tb.tb_next
+    return found
 
 
 def exception_location(exc: BaseException) -> Location | None:

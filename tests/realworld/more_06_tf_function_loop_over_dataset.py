@@ -8,11 +8,10 @@ source: https://github.com/tensorflow/tensorflow/issues/38453
 framework: both
 outcome: gradient_none
 cause: nondifferentiable_op
-line: [25, 30]
+line: [24, 29]
 also: [disconnected]
 static: false
 variables: [a]
-xfail: "the gradient stops inside a called tf.function (its loop over a dataset); gradtrace does not look inside a called function's graph yet"
 """
 import os
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")

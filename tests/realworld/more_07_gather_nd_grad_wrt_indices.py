@@ -10,7 +10,6 @@ cause: nondifferentiable_op
 line: [25, 27]
 also: [integer_variable]
 variables: [indices]
-xfail: "a TF1-style graph gradient (tf.compat.v1 gradients in a Session), which gradtrace does not record: only GradientTape is"
 """
 import os
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")

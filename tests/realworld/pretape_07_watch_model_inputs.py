@@ -5,11 +5,10 @@ source: https://github.com/tensorflow/tensorflow/issues/31264
 framework: both
 outcome: error
 cause: unwatched_tensor
-line: [31, 32, 34]
+line: [30, 31, 33]
 also: [wrong_sources]
 static: false
 variables: [images]
-xfail: "right cause and line, but the finding names no variable: the tensor to watch (`images`) is not read from the source yet"
 """
 import os
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")

@@ -5,11 +5,10 @@ source: https://github.com/hiranumn/IntegratedGradients/issues/5
 framework: both
 outcome: error
 cause: integer_cast
-line: [41, 48]
+line: [40, 47]
 also: [nondifferentiable_op]
 static: false
-variables: [interpolated]
-xfail: "right cause and line, but the watched tensor is named by its graph name (`add:0`), not by the user's name"
+variables: [inputs]
 """
 import os
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")

@@ -5,11 +5,10 @@ source: https://github.com/keras-team/keras/issues/13499
 framework: both
 outcome: gradient_none
 cause: wrong_sources
-line: 29
+line: [28, 29, 30]
 also: [disconnected]
 static: false
 variables: [first_layer_output]
-xfail: "tf.gradients inside a tf.function is not recorded (only GradientTape is)"
 """
 import os
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")

@@ -5,11 +5,10 @@ source: https://github.com/fchollet/deep-learning-with-python-notebooks/issues/1
 framework: keras2
 outcome: error
 cause: outside_tape
-line: [39, 43, 46]
+line: [38, 42, 45]
 also: [unwatched_tensor]
 static: false
-variables: [input]
-xfail: {keras2: "the source is named by the user's local name `dream`, while the case expects the KerasTensor's own name"}
+variables: [dream]
 """
 import os
 os.environ["TF_USE_LEGACY_KERAS"] = "1"

@@ -5,9 +5,8 @@ source: https://github.com/calmiLovesAI/Basic_CNNs_TensorFlow2/issues/13
 framework: both
 outcome: error
 cause: untracked_variable
-line: 42
+line: 41
 variables: []
-xfail: "right cause, but at the fit line: where a variable is made while Keras traces the step is not mapped back to the line inside call() yet"
 """
 import os
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")

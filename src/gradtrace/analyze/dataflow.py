@@ -33,8 +33,11 @@ class EagerFlow:
 class GraphFlow:
     """A traced FuncGraph, walked through `op.inputs`, and the eager log beyond it."""
 
-    def __init__(self, recorder) -> None:
+    def __init__(self, recorder, symbolic_gradient: bool = False) -> None:
         self._recorder = recorder
+        # tf.gradients differentiates the graph itself: every graph op counts as recorded
+        self._symbolic_gradient = symbolic_gradient
+        self._called_graphs: set[int] = set()  # graphs of tf.functions a tape recorded
         self._tensors: dict[Any, Any] = {}
         self._nodes: dict[Any, OpNode] = {}
         self._captures: dict[int, Any] = {}
@@ -65,7 +68,7 @@ class GraphFlow:
         values = [self.key(t) for t in op.inputs if t.dtype != _resource()]
         return OpNode(op.type, tuple(handles + values), (key,), (None,),
                       lambda: frames.location_from_stack(op.traceback),
-                      self._recorder.graph_recording.get(op), tuple(handles), graph_op=op,
+                      self._graph_recording(op), tuple(handles), graph_op=op,
                       scope=graph_op_scope(op.name, self._recorder.graph_scopes))
 
     def producer(self, key) -> OpNode | None:
@@ -76,11 +79,27 @@ class GraphFlow:
             return node
         tensor = self._tensors.get(key) if isinstance(key, tuple) else None
         if tensor is None:
+            traced = self._recorder.function_outputs.get(key)
+            if traced is not None:
+                return self._function_output(key, traced)
             return self._recorder.producers.get(key)
         op = tensor.op
         node = self._nodes.get(id(op))
         if node is None:
             node = self._nodes[id(op)] = self._node_for(op)
+        return node
+
+    def _function_output(self, key, traced) -> OpNode:
+        """A tf.function's result: continue inside its graph, whose ops ran under the tape
+        that recorded the call."""
+        node = self._nodes.get(("out", key))
+        if node is None:
+            call = self._recorder.producers.get(key)
+            self._called_graphs.add(id(traced.graph))
+            node = self._nodes[("out", key)] = OpNode(
+                "FunctionOutput", (self.key(traced),), (key,), (traced.dtype,),
+                call.location if call is not None else None, True,
+                call_site=call.call_site if call is not None else None)
         return node
 
     def _node_for(self, op) -> OpNode:
@@ -89,6 +108,9 @@ class GraphFlow:
             # A captured outer value: continue the walk outside the graph.
             return OpNode("Capture", (self.key(external),), (self.key(op.outputs[0]),),
                           (op.outputs[0].dtype,), None, None)
+        if op.type == "Placeholder" and op in self._recorder.function_arguments:
+            return OpNode("Argument", (self._recorder.function_arguments[op],),
+                          (self.key(op.outputs[0]),), (op.outputs[0].dtype,), None, None)
         if op.type == "Placeholder" and op.outputs[0].dtype != _resource():
             argument = self._recorder.function_argument(op)
             if argument is not None:
@@ -107,12 +129,17 @@ class GraphFlow:
             # What an assignment ordered before this read wrote is what the read returns.
             inputs += [self._assign_key(c) for c in op.control_inputs if c.type in ASSIGN_OPS]
         outputs = tuple(self.key(t) for t in op.outputs)
-        recording = self._recorder.graph_recording.get(op)
+        recording = self._graph_recording(op)
         return OpNode(op.type, tuple(inputs), outputs, tuple(t.dtype for t in op.outputs),
                       lambda: frames.location_from_stack(op.traceback), recording,
                       tuple(handles), graph_op=op,
                       scope=graph_op_scope(op.name, self._recorder.graph_scopes),
                       made_at=self._recorder.graph_op_sites.get(op))
+
+    def _graph_recording(self, op):
+        if self._symbolic_gradient or id(op.graph) in self._called_graphs:
+            return True
+        return self._recorder.graph_recording.get(op)
 
     def _resolve_handle(self, tensor):
         """The eager handle id behind a (possibly captured) resource tensor."""

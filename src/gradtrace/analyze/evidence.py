@@ -14,6 +14,7 @@ _NONE_GRADIENT_OPS = frozenset({
 _STOP_OPS = frozenset({"StopGradient", "PreventGradient"})
 PY_FUNC_OPS = frozenset({"PyFunc", "PyFuncStateless"})  # tf.numpy_function
 _FUNCTION_CALL_OPS = frozenset({"PartitionedCall", "StatefulPartitionedCall"})
+_EAGER_FUNCTION_PREFIXES = ("__inference_", "__forward_")  # a tf.function's eager call op
 
 
 def first_blocker(route: list, memo: dict | None = None) -> tuple[OpNode | None, str]:
@@ -47,8 +48,10 @@ def _blocks(node: OpNode, out_key=None) -> str:
         return "numpy_function"
     if op in ASSIGN_OPS:
         return "variable_assign"
-    if op in _FUNCTION_CALL_OPS:
-        return ""  # a function call is judged by the ops inside it
+    if op in _FUNCTION_CALL_OPS or op.startswith(_EAGER_FUNCTION_PREFIXES):
+        # A function call is judged by the ops inside it. Called eagerly under a tape, it
+        # runs with recording paused and the tape records the call by hand.
+        return ""
     if node.recording is False:
         return "outside_tape"
     if op in READ_OPS or op in ("Capture", "Argument"):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from gradtrace import frames
 from gradtrace.analyze.dataflow import GraphFlow, ancestry
+from gradtrace.analyze import source_trace
 from gradtrace.findings import Finding, Location
 
 _SYMBOLIC_MARKERS = (
@@ -156,8 +157,15 @@ def _variable_made_in_step(recorder, exc: BaseException) -> Finding:
     tf.Variable created inside the step (or inside `call`)."""
     made = [info for info in (recorder.variables.values() if recorder else ())
             if info.created_at is not None]
-    last = made[-1] if made else None
-    location = last.created_at if last else frames.exception_location(exc)
+    raised_at = frames.exception_location(exc)
+    # The variable that raised was never made: the user lines on the way to its creation
+    # say where. Constructors and `build` make variables by design; the innermost line
+    # outside them is the one that constructs a layer per call. The variables made at the
+    # innermost line on the first trace are the ones made again.
+    same = [info for info in made if info.created_at == raised_at]
+    last = same[-1] if same else (made[-1] if made else None)
+    location = raised_at if same or not made or _deeper_than_caller(exc) else last.created_at
+    location = _outside_constructors(exc) or location
     names = list(dict.fromkeys(i.name for i in made if last and i.created_at == last.created_at))
     return Finding(
         cause="untracked_variable", variables=names, location=location,
@@ -165,6 +173,26 @@ def _variable_made_in_step(recorder, exc: BaseException) -> Finding:
         "tf.Variable made inside the step or inside `call`): tf.function allows variables "
         "only on its first call, and variables made per call would never be trained.",
         variant="made_in_step")
+
+
+def _outside_constructors(exc: BaseException) -> Location | None:
+    """The innermost user line outside the layer code that made the variables: under
+    tf-keras a layer made in `call` builds its weights in its own first `call`."""
+    user = frames.user_frames_of(exc)
+    for depth, location in enumerate(reversed(user)):
+        if location.function in ("__init__", "build"):
+            continue
+        if location.function != "call" or source_trace.constructs_object(location):
+            return location if depth else None
+    return None
+
+
+def _deeper_than_caller(exc: BaseException) -> bool:
+    """The exception passed through more than one user frame: raised inside the user's
+    own functions (a `call`, a helper), not only under the line that started training."""
+    user = [f for f in frames.traceback_frames(exc.__traceback__)
+            if frames.is_user_file(f.f_code.co_filename)]
+    return len(user) > 1
 
 
 def _in_frames(exc: BaseException, names: tuple[str, ...]) -> bool:
@@ -188,6 +216,12 @@ def _unwatchable(exc: BaseException) -> Finding | None:
                    "this call computes with. Convert the batch you feed the model with "
                    "`tf.convert_to_tensor`, watch that tensor, and ask for the gradient with "
                    "respect to it.")
+        fed = _fed_tensor(exc, location)
+        if fed is not None:
+            names = [fed[0]]
+            message += (f" Here that is `{fed[0]}`, fed to the model at line {fed[1]}: "
+                        f"`tape.watch({fed[0]})` before that call, and "
+                        f"`tape.gradient(loss, {fed[0]})`.")
     elif "Variable" in kinds:
         message = ("tape.watch() was given a Keras 3 Variable, which is not a tf.Variable: "
                    "watch its backing variable, `variable.value`, or open the tape with the "
@@ -196,6 +230,14 @@ def _unwatchable(exc: BaseException) -> Finding | None:
         return None
     return Finding(cause="unwatched_tensor", location=location, message=message,
                    variables=names)
+
+
+def _fed_tensor(exc: BaseException, location) -> tuple[str, int] | None:
+    user = next((f for f in reversed(frames.traceback_frames(exc.__traceback__))
+                 if frames.is_user_file(f.f_code.co_filename)), None)
+    if user is None or location is None:
+        return None
+    return source_trace.tensor_fed_to_model(user, location.line)
 
 
 def _flatten(value):

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gradtrace import frames
+from gradtrace.analyze import source_trace
 from gradtrace.analyze.dataflow import Ancestry, GraphFlow, ancestry
 from gradtrace.analyze.evidence import (PY_FUNC_OPS, evidence_path, first_blocker,
                                         forget_registrations)
@@ -56,13 +57,18 @@ class GradientCall:
     @classmethod
     def build(cls, recorder, tape, info, target, sources, result, call_frame, exc, custom_nones):
         tf = recorder.tf
-        flow = GraphFlow(recorder)
+        flow = GraphFlow(recorder, symbolic_gradient=info.graph_gradients)
         flat_targets = tf.nest.flatten(target)
         target_keys = tuple(flow.key(t) for t in flat_targets if _is_tensor(tf, t))
         target_type = type(flat_targets[0]).__name__ if flat_targets else "None"
         flat_sources = tf.nest.flatten(sources)
         recorder.qualify_legacy_names(frames.user_frame(call_frame))
         names = _local_names(call_frame)
+        user = frames.user_frame(call_frame)
+        if len(flat_sources) == 1 and user is not None:
+            asked = source_trace.sources_name(user, user.f_lineno)
+            if asked and asked in user.f_locals and user.f_locals[asked] is flat_sources[0]:
+                names[id(flat_sources[0])] = asked  # the name written at the call
         built = [_source(recorder, flow, s, names) for s in flat_sources]
         results = None
         if exc is None:
@@ -74,9 +80,15 @@ class GradientCall:
             watched = frozenset(_handle_key(v) for v in tape.watched_variables())
         except Exception:  # noqa: BLE001  (a tape already released)
             pass
-        return cls(recorder, tape, info, flow, tf.inside_function(), target_keys, target_type,
-                   built, results, exc, frames.user_location(call_frame), custom_nones, watched,
-                   frames.user_frame(call_frame))
+        location, frame = frames.user_location(call_frame), frames.user_frame(call_frame)
+        if info.graph_gradients:
+            compiled = True  # symbolic: no values to look at
+            if info.opened_at != location:  # in a tf.function: the traced line
+                location, frame = info.opened_at, None
+        else:
+            compiled = tf.inside_function()
+        return cls(recorder, tape, info, flow, compiled, target_keys, target_type,
+                   built, results, exc, location, custom_nones, watched, frame)
 
     @property
     def ancestry(self) -> Ancestry:
@@ -132,10 +144,16 @@ def _source(recorder, flow, value, names) -> Source:
 
 
 def _local_names(frame) -> dict[int, str]:
-    """Names the user gave to values in the calling frame, to name plain tensors."""
-    if frame is None:
-        return {}
-    return {id(value): name for name, value in frame.f_locals.items() if not name.startswith("_")}
+    """Names the user gave to values in the calling frame, to name plain tensors. Inside a
+    tf.function the caller is autograph's rewrite of the user's function: its locals keep
+    the user's names, so every rewritten frame up to the first user frame counts (the
+    innermost name wins)."""
+    names: dict[int, str] = {}
+    for frame in frames.frames_up_to_user(frame):
+        for name, value in frame.f_locals.items():
+            if not name.startswith("_") and not name.startswith("ag__"):
+                names.setdefault(id(value), name)
+    return names
 
 
 # --------------------------------------------------------------------- diagnose
@@ -242,12 +260,11 @@ def _values_from_python(call: GradientCall, missing: list[Source]) -> list[Findi
     anc = call.ancestry
     if any(anc.reads.get(s.key) for s in missing):
         return []
-    from gradtrace.analyze.source_trace import call_line
 
     node = next((n for n in anc.nodes if n.op_type in _PY_FUNCTION_OPS), None)
     if node is None:
         return []
-    where = call_line(node.location, ("numpy_function", "py_function", "py_func"))
+    where = source_trace.call_line(node.location, ("numpy_function", "py_function", "py_func"))
     return [call.finding(
         "numpy_function", missing, where,
         f"The loss is computed from what {_py_function_name(node)} returned, and nothing "
@@ -278,11 +295,10 @@ def _one_per_unused_part(call: GradientCall, findings: list[Finding]) -> list[Fi
 
 
 def _sources_location(call: GradientCall) -> Location | None:
-    from gradtrace.analyze.source_trace import sources_line
 
     if call.frame is None or call.location is None:
         return call.location
-    line = sources_line(call.frame, call.location.line)
+    line = source_trace.sources_line(call.frame, call.location.line)
     if line is None:
         return call.location
     return Location(call.location.file, line, call.location.function)
@@ -343,7 +359,8 @@ def _cut_finding(call: GradientCall, source: Source, shown: set) -> Finding | No
             return call.finding(cause, [source], _blocker_location(call, blocker, cause),
                                 _blocker_message(cause, blocker, source),
                                 evidence_path(path, blocker, source.name),
-                                graph=call.route_graph(source, path, blocker))
+                                graph=call.route_graph(source, path, blocker),
+                                variant=_OP_VARIANTS.get(blocker.op_type, ""))
     if reads:
         route = anc.route_from(reads[0])
         path = [op for op, _ in route]
@@ -359,7 +376,7 @@ def _cut_finding(call: GradientCall, source: Source, shown: set) -> Finding | No
                                 evidence_path(path, blocker, source.name) if first else [],
                                 graph=call.route_graph(source, path, blocker),
                                 group=(cause, blocker.op_type, where.file, where.function)
-                                if where else ())
+                                if where else (), variant=_OP_VARIANTS.get(blocker.op_type, ""))
     converted = _conversion_evidence(call, source) or _numpy_in_caller(call, source)
     if converted is not None or not reads:
         return converted
@@ -403,6 +420,15 @@ def _blocker_location(call: GradientCall, blocker, cause: str) -> Location | Non
     return blocker.call_site or here
 
 
+# Ops whose missing gradient comes from how the code was written, not from the math.
+_OP_WORDS = {
+    "ReduceDataset": "Inside a tf.function, this Python `for` loop over a tf.data.Dataset "
+    "became a dataset reduction (ReduceDataset), which has no gradient: every path from "
+    "the variables to the loss goes through it.",
+}
+_OP_VARIANTS = {"ReduceDataset": "dataset_loop"}
+
+
 def _blocker_message(cause: str, blocker, source: Source) -> str:
     op = blocker.op_type
     if cause == "outside_tape":
@@ -419,6 +445,8 @@ def _blocker_message(cause: str, blocker, source: Source) -> str:
     if cause == "variable_assign":
         return ("The values are assigned to a variable and read back; the assignment is not "
                 "differentiable.")
+    if op in _OP_WORDS:
+        return _OP_WORDS[op]
     floats = [d for d in blocker.out_dtypes if getattr(d, "is_floating", False)]
     what = f"{op}'s integer output (indices)" if floats and len(blocker.out_dtypes) > 1 else op
     return f"{what} has no gradient, and every path from the variables to the loss goes through it."
@@ -500,13 +528,12 @@ def _conversion_evidence(call: GradientCall, source: Source) -> Finding | None:
 def _numpy_in_caller(call: GradientCall, source: Source) -> Finding | None:
     """A line of the step's function that put a tensor computed from `source` into NumPy
     (`np.argmax(logits)`, read in C where no patch sees it); what came out is NumPy."""
-    from gradtrace.analyze.source_trace import numpy_results
 
     if call.frame is None or call.location is None or not source.is_variable:
         return None
     memo = call._numpy_lines
     if memo is None:
-        memo = call._numpy_lines = numpy_results(
+        memo = call._numpy_lines = source_trace.numpy_results(
             call.frame, call.location.line, lambda v: _is_tensor(call.recorder.tf, v))
     for line, tensor, name, expression in memo:
         converted = ancestry(call.flow, [call.flow.key(tensor)])
@@ -611,6 +638,8 @@ def _last_read_location(call: GradientCall, handle) -> Location | None:
 
 
 def _tensor_source(call: GradientCall, source: Source) -> Finding:
+    if source.dtype is not None and not _is_float(source.dtype):
+        return _integer_tensor(call, source)
     if not _watched_by_this_tape(call, source):
         return call.finding(
             "unwatched_tensor", [source], call.tape_info.opened_at,
@@ -622,10 +651,26 @@ def _tensor_source(call: GradientCall, source: Source) -> Finding:
     return _cut_finding(call, source, set()) or _unexplained(call, source, [])
 
 
+def _integer_tensor(call: GradientCall, source: Source) -> Finding:
+    """Gradients with respect to an integer tensor (indices, token ids, labels) never
+    exist: no gradient flows into integer values."""
+    dtype = getattr(source.dtype, "name", source.dtype)
+    user = next((n for n in call.ancestry.nodes if source.key in n.inputs), None)
+    use = f", used here by {user.op_type}" if user is not None else ""
+    made = call.flow.producer(source.key)
+    where = (user.location if user is not None else None) or \
+        (made.location if made is not None else None)
+    return call.finding(
+        "integer_variable", [source], where,
+        f"`{source.name}` is a tensor of {dtype}{use}: gradients exist only for "
+        "floating-point values, so nothing flows back into integer indices, ids or labels.",
+        severity="error", variant="integer_tensor")
+
+
 def _watched_by_this_tape(call: GradientCall, source: Source) -> bool:
     """Watched explicitly, or computed by an op this very tape recorded (an eager tensor
     made before the tape opened, under another tape, is not)."""
-    if source.key in call.tape_info.watched_keys:
+    if source.key in call.tape_info.watched_keys or call.tape_info.graph_gradients:
         return True
     if isinstance(source.key, int):
         node = call.recorder.producers.get(source.key)
@@ -698,12 +743,11 @@ def _numpy_target(call: GradientCall, missing: list[Source]) -> Finding:
 
 def _numpy_target_from_source(call: GradientCall, missing: list[Source]) -> Finding | None:
     """NumPy functions read tensors in C, unseen: find the line in the caller's source."""
-    from gradtrace.analyze.source_trace import find_conversion
     from gradtrace.findings import PathStep
 
     if call.frame is None or call.location is None:
         return None
-    found = find_conversion(call.frame, call.location.line,
+    found = source_trace.find_conversion(call.frame, call.location.line,
                             lambda v: _is_tensor(call.recorder.tf, v))
     if found is None:
         return None

@@ -153,6 +153,13 @@ def sources_line(frame, call_line: int) -> int | None:
     return assignment.lineno if assignment is not None else None
 
 
+def sources_name(frame, call_line: int) -> str | None:
+    """The plain name given as sources to `tape.gradient(loss, NAME)` on `call_line`."""
+    scope = _scope_of(frame.f_code.co_filename, frame.f_code.co_firstlineno,
+                      frame.f_code.co_name)
+    return _argument_name(scope, call_line, 1) if scope is not None else None
+
+
 def _is_numpy_value(value) -> bool:
     module = type(value).__module__ or ""
     return module == "numpy" or isinstance(value, (float, int))
@@ -217,6 +224,46 @@ def _last_assignment(scope: ast.AST, name: str, before: int):
 def _assigned_names(node) -> set[str]:
     targets = node.targets if isinstance(node, ast.Assign) else [node.target]
     return {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+
+
+def tensor_fed_to_model(frame, watch_line: int) -> tuple[str, int] | None:
+    """For `tape.watch(model.inputs)` on `watch_line`: the expression passed to `model(...)`
+    in the same function, and its line, i.e. the tensor the user meant to watch."""
+    code = frame.f_code
+    scope = _scope_of(code.co_filename, code.co_firstlineno, code.co_name)
+    if scope is None:
+        return None
+    owner = None
+    for node in _own_nodes(scope):
+        if (isinstance(node, ast.Call) and node.lineno <= watch_line <= (node.end_lineno or 0)
+                and isinstance(node.func, ast.Attribute) and node.func.attr == "watch"
+                and node.args and isinstance(node.args[0], ast.Attribute)
+                and node.args[0].attr in ("inputs", "input")):
+            owner = ast.unparse(node.args[0].value)
+    if owner is None:
+        return None
+    calls = [node for node in _own_nodes(scope)
+             if isinstance(node, ast.Call) and node.args and ast.unparse(node.func) == owner]
+    if not calls:
+        return None
+    first = min(calls, key=lambda node: node.lineno)
+    return ast.unparse(first.args[0]), first.lineno
+
+
+def constructs_object(location) -> bool:
+    """The statement at `location` calls a class (`Dense(4)`, `tf.Variable(...)`,
+    `BottleNeck(...)`): by the naming convention, a capitalised callee."""
+    tree = _parsed(location.file) if location is not None else None
+    if tree is None:
+        return False
+    for node in ast.walk(tree):
+        if isinstance(node, ast.stmt) and node.lineno == location.line:
+            for call in ast.walk(node):
+                func = getattr(call, "func", None)
+                name = getattr(func, "attr", None) or getattr(func, "id", None) or ""
+                if isinstance(call, ast.Call) and name[:1].isupper():
+                    return True
+    return False
 
 
 def call_line(location, names: tuple[str, ...]):

@@ -98,5 +98,6 @@ class TapeInfo:
     start_key: int
     watch_accessed_variables: bool = True
     watched_keys: set = field(default_factory=set)  # tensors passed to tape.watch
+    graph_gradients: bool = False  # tf.gradients: no tape, every graph tensor is a source
     conversions: list[Conversion] = field(default_factory=list)
     predicts: list[PredictCall] = field(default_factory=list)

@@ -51,6 +51,10 @@ class Recorder:
         self.trained_with: dict[int, tuple] = {}
         self.producers: OrderedDict[Any, OpNode] = OrderedDict()  # eager output id -> op
         self.graph_recording: dict[Any, bool] = {}  # graph Operation -> tape was recording
+        # tf.functions called under a tape: eager result key -> graph output tensor, and
+        # argument Placeholder op -> the eager key it was given
+        self.function_outputs: dict[int, Any] = {}
+        self.function_arguments: dict[Any, int] = {}
         self.graph_scopes: dict[str, str] = {}  # a traced graph's name scope -> Keras path
         self.graph_op_sites: dict[Any, Location] = {}  # graph Operation -> where its layer was made
         # Keras layer or operation -> the user's line that first applied it to KerasTensors
@@ -225,12 +229,34 @@ class Recorder:
                 calls = recorder._tls.__dict__.setdefault("function_calls", [])
                 calls.append((function, args, kwargs))
                 try:
-                    return original(function, *args, **kwargs)
+                    result = original(function, *args, **kwargs)
                 finally:
                     calls.pop()
+                if recorder._open_tapes and not getattr(recorder._tls, "quiet", 0):
+                    recorder._guard(recorder._note_function_call, function, args, kwargs, result)
+                return result
             return __call__
 
         self._patcher.wrap(polymorphic_function.Function, "__call__", function_call)
+        from tensorflow.python.ops import gradients_util
+
+        def gradients_helper(original):
+            def _GradientsHelper(ys, xs, *args, **kwargs):
+                caller = sys._getframe(1)
+                if not _asked_by_user(caller) or getattr(recorder._tls, "quiet", 0):
+                    return original(ys, xs, *args, **kwargs)
+                with recorder.quiet():
+                    try:
+                        result = original(ys, xs, *args, **kwargs)
+                    except Exception as exc:
+                        recorder._guard(recorder._graph_gradients, ys, xs, None, caller, exc)
+                        raise
+                    recorder._guard(recorder._graph_gradients, ys, xs, result, caller, None)
+                return result
+            return _GradientsHelper
+
+        # tf.gradients / tf.compat.v1.gradients / K.gradients, in a tf.function or a graph
+        self._patcher.wrap(gradients_util, "_GradientsHelper", gradients_helper)
         self._ops = ops
         self._set_callback(True)  # prelude: log eager ops until the first tapes stand down
 
@@ -391,6 +417,30 @@ class Recorder:
             return _argument_tensor(self.tf, python_function, args, kwargs, placeholder_op.name)
         return None
 
+    def _note_function_call(self, function, args, kwargs, result) -> None:
+        """A tf.function called eagerly while a tape records: the tape sees one call op.
+        Keep the way into its graph (which graph output each result is, which eager tensor
+        each argument placeholder was given) so the analysis can follow values inside."""
+        tf = self.tf
+        with self.quiet():
+            concrete = function.get_concrete_function(*args, **kwargs)  # the traced one
+        graph = concrete.graph
+        outputs = tf.nest.flatten(concrete.structured_outputs, expand_composites=True)
+        results = tf.nest.flatten(result, expand_composites=True)
+        if len(outputs) != len(results):
+            return
+        for eager, traced in zip(results, outputs):
+            if type(eager).__name__ == "EagerTensor" and hasattr(traced, "graph"):
+                self.function_outputs[eager._id] = traced
+        python_function = getattr(function, "_python_function", None)
+        captured = {id(internal) for _, internal in graph.captures}
+        for placeholder in graph.inputs:
+            if id(placeholder) in captured or python_function is None:
+                continue
+            argument = _argument_tensor(tf, python_function, args, kwargs, placeholder.op.name)
+            if argument is not None:
+                self.function_arguments[placeholder.op] = argument._id
+
     def recording_active(self) -> bool:
         return bool(self._open_tapes) and not getattr(self._tls, "quiet", 0)
 
@@ -406,6 +456,8 @@ class Recorder:
             self.producers.clear()
             self._last_assign.clear()
             self.graph_recording.clear()
+            self.function_outputs.clear()
+            self.function_arguments.clear()
             self.graph_op_sites.clear()
             self.custom_gradient_outputs.clear()
 
@@ -458,6 +510,24 @@ class Recorder:
         if new or call.compiled or site_calls >= EAGER_WARMUP_CALLS:
             self._done_sites.add(info.site)
             self._maybe_stand_down()
+
+    def _graph_gradients(self, ys, xs, result, caller, exc) -> None:
+        """A graph's symbolic gradient (`tf.gradients`): every tensor of the graph is a
+        source it may ask for, as if one tape had watched them all."""
+        from gradtrace.analyze.gradient_call import GradientCall, diagnose
+
+        site = self._site_of(caller)
+        if site in self._done_sites:
+            return
+        self._done_sites.add(site)
+        user = caller.f_back
+        opened_at = _traced_user_location(user) or frames.user_location(user)
+        info = TapeInfo(site=site, opened_at=opened_at, start_key=-1, graph_gradients=True)
+        with _collection_paused():
+            call = GradientCall.build(self, None, info, ys, xs, result, user, exc, [])
+            new = diagnose(call)
+        for finding in new:
+            self.add_finding(finding)
 
     def add_finding(self, finding: Finding) -> None:
         with self._lock:
@@ -655,6 +725,14 @@ def _with_list_items(values):
         yield value
         if type(value) in (list, tuple) and len(value) <= 16:
             yield from value
+
+
+def _asked_by_user(caller) -> bool:
+    """`_GradientsHelper` called by tf.gradients itself, not by TF's control-flow or
+    function gradients (which build their own gradient graphs with it)."""
+    code = caller.f_code
+    return code.co_name in ("gradients", "gradients_v2") and \
+        code.co_filename.endswith("gradients_impl.py")
 
 
 def _traced_user_location(frame):
