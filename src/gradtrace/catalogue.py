@@ -17,6 +17,8 @@ _VARIANT_WORDS = {
     "unfrozen_after_compile": "layers were unfrozen after compile",
     "integer_tensor": "the gradient is asked for an integer tensor",
     "dataset_loop": "a loop over a tf.data.Dataset runs inside a tf.function",
+    "metric_as_loss": "a Keras Metric is used as the loss",
+    "made_in_build": "a tensor is computed from the weights in `build` or `__init__`",
 }
 
 
@@ -144,6 +146,10 @@ _CAUSES = [
         "loss then depends on a value with no recorded history.",
         fix="Move the forward pass (the model call and the loss) inside the "
         "`with tf.GradientTape() as tape:` block.",
+        variant_fixes=(
+            ("made_in_build", "Keep only the weights in `build` (or `__init__`) and compute "
+             "the tensor derived from them inside `call`, so every step reads the weights."),
+        ),
         example="y_pred = self(x, training=True)\nwith tf.GradientTape() as tape:\n"
         "    loss = self.compute_loss(y=y, y_pred=y_pred)",
         use_instead="with tf.GradientTape() as tape:\n    y_pred = self(x, training=True)\n"
@@ -234,6 +240,11 @@ _CAUSES = [
         why="An assignment is not differentiable: reading the variable afterwards gives a "
         "value with no link to what was assigned.",
         fix="Use the tensor directly instead of storing it in a variable inside the tape.",
+        variant_fixes=(
+            ("metric_as_loss", "Use the loss of the same name from `keras.losses` (or its "
+             "function) instead of the `keras.metrics` object; keep the metric in "
+             "`metrics=[...]`."),
+        ),
         example="buffer.assign(pred)\nloss = mse(y, buffer)",
         use_instead="loss = mse(y, pred)",
     ),

@@ -8,9 +8,8 @@ source: https://github.com/keras-team/keras/issues/19150
 framework: keras3
 outcome: error
 cause: variable_assign
-line: 39
+line: 38
 variables: [conv2d/kernel, conv2d/bias, output1/kernel, output1/bias, output2/kernel, output2/bias]
-xfail: {keras3: "a Keras Metric object used as the loss stores the batch value by assignment and returns what it stored; gradtrace does not yet follow that assign-then-read inside the traced step, and says disconnected"}
 """
 import os
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")

@@ -38,6 +38,7 @@ class GraphFlow:
         # tf.gradients differentiates the graph itself: every graph op counts as recorded
         self._symbolic_gradient = symbolic_gradient
         self._called_graphs: set[int] = set()  # graphs of tf.functions a tape recorded
+        self._assigns: dict[int, dict] = {}  # graph -> handle tensor -> its assign ops
         self._tensors: dict[Any, Any] = {}
         self._nodes: dict[Any, OpNode] = {}
         self._captures: dict[int, Any] = {}
@@ -103,9 +104,10 @@ class GraphFlow:
         return node
 
     def _node_for(self, op) -> OpNode:
-        if op.type == "Placeholder" and id(op.outputs[0]) in self._captures:
+        if op.type in ("Placeholder", "Const") and id(op.outputs[0]) in self._captures:
             external = self._captures[id(op.outputs[0])]
-            # A captured outer value: continue the walk outside the graph.
+            # A captured outer value (a small eager tensor is captured as a Const copy):
+            # continue the walk outside the graph.
             return OpNode("Capture", (self.key(external),), (self.key(op.outputs[0]),),
                           (op.outputs[0].dtype,), None, None)
         if op.type == "Placeholder" and op in self._recorder.function_arguments:
@@ -127,7 +129,13 @@ class GraphFlow:
                 inputs.append(self.key(tensor))
         if op.type in ("ReadVariableOp", "ResourceGather", "ResourceGatherNd"):
             # What an assignment ordered before this read wrote is what the read returns.
-            inputs += [self._assign_key(c) for c in op.control_inputs if c.type in ASSIGN_OPS]
+            # While the function is still being traced, automatic control dependencies are
+            # not added yet: the last assign to the same handle made before it stands in.
+            assigns = [c for c in op.control_inputs if c.type in ASSIGN_OPS]
+            if not assigns:
+                earlier = self._assign_before(op)
+                assigns = [earlier] if earlier is not None else []
+            inputs += [self._assign_key(c) for c in assigns]
         outputs = tuple(self.key(t) for t in op.outputs)
         recording = self._graph_recording(op)
         return OpNode(op.type, tuple(inputs), outputs, tuple(t.dtype for t in op.outputs),
@@ -135,6 +143,19 @@ class GraphFlow:
                       tuple(handles), graph_op=op,
                       scope=graph_op_scope(op.name, self._recorder.graph_scopes),
                       made_at=self._recorder.graph_op_sites.get(op))
+
+    def _assign_before(self, read_op):
+        """The last assignment to `read_op`'s variable handle created before it in the same
+        graph (ops are numbered in creation order)."""
+        graph = read_op.graph
+        by_handle = self._assigns.get(id(graph))
+        if by_handle is None:
+            by_handle = self._assigns[id(graph)] = {}
+            for op in graph.get_operations():
+                if op.type in ASSIGN_OPS and op.inputs:
+                    by_handle.setdefault(id(op.inputs[0]), []).append(op)
+        before = [op for op in by_handle.get(id(read_op.inputs[0]), ()) if op._id < read_op._id]
+        return before[-1] if before else None
 
     def _graph_recording(self, op):
         if self._symbolic_gradient or id(op.graph) in self._called_graphs:

@@ -19,7 +19,7 @@ from gradtrace.analyze.evidence import (PY_FUNC_OPS, evidence_path, first_blocke
                                         forget_registrations)
 from gradtrace.analyze.flowgraph import FlowGraph, FlowOp
 from gradtrace.findings import Finding, Location, PathStep
-from gradtrace.record.events import TapeInfo, VariableInfo
+from gradtrace.record.events import ASSIGN_OPS, TapeInfo, VariableInfo
 from gradtrace.record.recorder import handle_keys
 
 
@@ -357,10 +357,10 @@ def _cut_finding(call: GradientCall, source: Source, shown: set) -> Finding | No
         if blocker is not None:
             path = [op for op, _ in route]
             return call.finding(cause, [source], _blocker_location(call, blocker, cause),
-                                _blocker_message(cause, blocker, source),
+                                _blocker_message(call, cause, blocker, source),
                                 evidence_path(path, blocker, source.name),
                                 graph=call.route_graph(source, path, blocker),
-                                variant=_OP_VARIANTS.get(blocker.op_type, ""))
+                                variant=_blocker_variant(call, blocker))
     if reads:
         route = anc.route_from(reads[0])
         path = [op for op, _ in route]
@@ -372,11 +372,11 @@ def _cut_finding(call: GradientCall, source: Source, shown: set) -> Finding | No
             shown.add(id(blocker))
             where = _blocker_location(call, blocker, cause)
             return call.finding(cause, [source], where,
-                                _blocker_message(cause, blocker, source),
+                                _blocker_message(call, cause, blocker, source),
                                 evidence_path(path, blocker, source.name) if first else [],
                                 graph=call.route_graph(source, path, blocker),
                                 group=(cause, blocker.op_type, where.file, where.function)
-                                if where else (), variant=_OP_VARIANTS.get(blocker.op_type, ""))
+                                if where else (), variant=_blocker_variant(call, blocker))
     converted = _conversion_evidence(call, source) or _numpy_in_caller(call, source)
     if converted is not None or not reads:
         return converted
@@ -410,14 +410,25 @@ def _blocker_location(call: GradientCall, blocker, cause: str) -> Location | Non
     itself sits inside the model's own `call`)."""
     if cause != "outside_tape":
         return _op_location(call, blocker)
+    here = blocker.location
+    if _made_once(blocker):
+        return here  # computed once from the weights when the layer was made, reused since
     site = call.tape_info.site[0]
     opened_by_library = not frames.is_user_file(site) and "__autograph_generated" not in site
     if opened_by_library and call.tape_info.opened_at:
         return call.tape_info.opened_at
-    here = blocker.location
-    if here is not None and here.function in ("build", "__init__"):
-        return here  # computed once from the weights when the layer was made, reused since
     return blocker.call_site or here
+
+
+def _made_once(blocker) -> bool:
+    """Read in a layer's `build` or `__init__`: a value computed once from the weights."""
+    here = blocker.location
+    if here is None:
+        return False
+    function = here.function
+    if function.startswith("<") and function != "<module>":  # a comprehension, a lambda
+        function = source_trace.enclosing_function(here)
+    return function in ("build", "__init__")
 
 
 # Ops whose missing gradient comes from how the code was written, not from the math.
@@ -429,8 +440,36 @@ _OP_WORDS = {
 _OP_VARIANTS = {"ReduceDataset": "dataset_loop"}
 
 
-def _blocker_message(cause: str, blocker, source: Source) -> str:
+def _assigned_metric(call: GradientCall, blocker) -> str:
+    """The Keras Metric class whose state variable an assign blocker writes, or ''."""
+    if blocker.op_type not in ASSIGN_OPS:
+        return ""
+    infos = (call.recorder.variables.get(h) for h in blocker.handles)
+    return next((i.metric for i in infos if i is not None and i.metric), "")
+
+
+def _is_loss_name(name: str) -> bool:
+    import sys
+
+    return any(hasattr(getattr(sys.modules.get(m), "losses", None), name)
+               for m in ("keras", "tf_keras"))
+
+
+def _blocker_variant(call: GradientCall, blocker) -> str:
+    if _assigned_metric(call, blocker):
+        return "metric_as_loss"
+    if blocker.recording is False and _made_once(blocker):
+        return "made_in_build"
+    return _OP_VARIANTS.get(blocker.op_type, "")
+
+
+def _blocker_message(call: GradientCall, cause: str, blocker, source: Source) -> str:
     op = blocker.op_type
+    if cause == "outside_tape" and _made_once(blocker):
+        return (f"`{source.name}` is read here, in `{source_trace.enclosing_function(blocker.location)}`, once, when "
+                "the layer was made: the tensor computed from it is stored and reused by "
+                "`call`, so the training step never reads the variable and the tape cannot "
+                "link the loss to it. Compute that tensor inside `call`.")
     if cause == "outside_tape":
         return (f"`{source.name}` was read here while no tape was recording: this forward "
                 "pass ran before (or outside) `with tf.GradientTape()`, so the tape took its "
@@ -443,6 +482,15 @@ def _blocker_message(cause: str, blocker, source: Source) -> str:
     if cause == "numpy_function":
         return "The values go through tf.numpy_function, which has no gradient."
     if cause == "variable_assign":
+        metric = _assigned_metric(call, blocker)
+        if metric:
+            return (f"This calls a Keras Metric, {metric}: a metric adds each batch's value "
+                    "into its state variables by assignment and returns what it stored, so "
+                    f"used as a loss it carries no gradient. Use `keras.losses.{metric}` "
+                    "(or another loss) here." if _is_loss_name(metric) else
+                    f"This calls a Keras Metric, {metric}: a metric adds each batch's value "
+                    "into its state variables by assignment and returns what it stored, so "
+                    "used as a loss it carries no gradient.")
         return ("The values are assigned to a variable and read back; the assignment is not "
                 "differentiable.")
     if op in _OP_WORDS:

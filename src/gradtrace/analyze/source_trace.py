@@ -250,6 +250,18 @@ def tensor_fed_to_model(frame, watch_line: int) -> tuple[str, int] | None:
     return ast.unparse(first.args[0]), first.lineno
 
 
+def enclosing_function(location) -> str:
+    """The name of the `def` whose body holds `location`'s line ('' at module level):
+    for a comprehension's or lambda's frame, the function the user wrote it in."""
+    tree = _parsed(location.file) if location is not None else None
+    best, best_start = "", -1
+    for node in ast.walk(tree) if tree is not None else ():
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and \
+                node.lineno <= location.line <= (node.end_lineno or 0) and node.lineno > best_start:
+            best, best_start = node.name, node.lineno
+    return best
+
+
 def constructs_object(location) -> bool:
     """The statement at `location` calls a class (`Dense(4)`, `tf.Variable(...)`,
     `BottleNeck(...)`): by the naming convention, a capitalised callee."""

@@ -64,6 +64,7 @@ class VariableInfo:
     owner_is_keras3_layer: bool = False
     frozen_at: tuple | None = None  # (Location, layer name) of the user's `trainable = False`
     unfrozen_at: tuple | None = None  # ... and of a later `trainable = True`
+    metric: str = ""  # the class of the Keras Metric that holds it (a state variable)
 
 
 @dataclass

@@ -560,6 +560,7 @@ class Recorder:
             name=variable_name(variable), dtype=getattr(variable.dtype, "name", str(variable.dtype)),
             trainable=bool(getattr(variable, "trainable", True)), created_at=location,
             raw_in_user_code=raw, owner=owner, owner_is_keras3_layer=keras3_owner,
+            metric=_metric_creating(caller),
         )
         for key in keys:
             self.variables[key] = info
@@ -796,6 +797,18 @@ def variable_name(variable) -> str:
     if name.endswith(":0"):
         name = name[:-2]
     return re.sub(r"/replica_\d+$", "", name)
+
+
+def _metric_creating(frame, depth: int = 12) -> str:
+    """The class of the Keras Metric whose code is creating a variable, or ''."""
+    while frame is not None and depth:
+        owner = frame.f_locals.get("self")
+        if owner is not None and any(
+                c.__name__ == "Metric" and c.__module__.split(".")[0] in ("keras", "tf_keras")
+                for c in type(owner).__mro__):
+            return type(owner).__name__
+        frame, depth = frame.f_back, depth - 1
+    return ""
 
 
 def _describe_layer(obj) -> tuple[str, bool]:
