@@ -19,6 +19,8 @@ _VARIANT_WORDS = {
     "dataset_loop": "a loop over a tf.data.Dataset runs inside a tf.function",
     "metric_as_loss": "a Keras Metric is used as the loss",
     "made_in_build": "a tensor is computed from the weights in `build` or `__init__`",
+    "output_without_loss": "a model output has no loss in `compile`",
+    "held_by_container": "layers were unfrozen inside a frozen model",
 }
 
 
@@ -182,6 +184,9 @@ _CAUSES = [
             ("non_trainable", "Ask for `model.trainable_variables` (not `model.variables` or "
              "`model.weights`): non-trainable variables such as BatchNormalization's moving "
              "statistics are updated by assignment and have no gradient."),
+            ("output_without_loss", "Give that output a loss in `compile` "
+             "(`loss={\"output_a\": \"mse\", \"output_b\": \"mse\"}`, with `loss_weights` to "
+             "weigh them), or build the model you train without that output."),
             ("model_part", "Build the model you train from the outputs the loss uses (or add "
              "the unused part's output to the loss), and ask only for the variables of the "
              "part that feeds the loss."),
@@ -298,6 +303,8 @@ _CAUSES = [
         variant_fixes=(
             ("unfrozen_after_compile", "Call `model.compile(...)` again after changing "
              "`trainable`, before the next `fit` or `train_on_batch`."),
+            ("held_by_container", "Unfreeze the containing model (`base.trainable = True`), "
+             "freeze again only the layers that stay fixed, and compile again."),
         ),
     ),
     Cause(

@@ -5,9 +5,8 @@ source: https://github.com/tensorflow/tensorflow/issues/38119
 framework: both
 outcome: error
 cause: predict_in_tape
-line: 23
+line: 22
 variables: [X_tensor]
-xfail: {keras2: "tf-keras's predict() fails inside the tape on its own input pipeline; the finding then names the model's variables, not the watched input X_tensor"}
 """
 import os
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")

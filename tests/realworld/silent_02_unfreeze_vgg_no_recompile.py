@@ -5,10 +5,9 @@ source: https://github.com/keras-team/keras/issues/9940
 framework: both
 outcome: trains_silently
 cause: frozen_model
-line: [48, 49]
+line: [47, 48]
 also: [wrong_sources]
 variables: [block1_conv1/kernel, block1_conv1/bias, block2_conv1/kernel, block2_conv1/bias]
-xfail: {keras2: "under tf-keras the frozen container `vgg` hides the weights of the layers unfrozen inside it; gradtrace does not say so yet"}
 """
 import os
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")

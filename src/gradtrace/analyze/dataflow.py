@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from gradtrace import frames
-from gradtrace.record.events import ASSIGN_OPS, DT_RESOURCE, OpNode
+from gradtrace.record.events import ASSIGN_OPS, READ_OPS, DT_RESOURCE, OpNode
 
 # Ops whose outputs carry no information about their inputs' values.
 METADATA_OPS = frozenset({
@@ -39,6 +39,7 @@ class GraphFlow:
         self._symbolic_gradient = symbolic_gradient
         self._called_graphs: set[int] = set()  # graphs of tf.functions a tape recorded
         self._assigns: dict[int, dict] = {}  # graph -> handle tensor -> its assign ops
+        self._reads: dict[int, dict] = {}  # graph -> handle key -> its read ops
         self._tensors: dict[Any, Any] = {}
         self._nodes: dict[Any, OpNode] = {}
         self._captures: dict[int, Any] = {}
@@ -83,6 +84,10 @@ class GraphFlow:
             traced = self._recorder.function_outputs.get(key)
             if traced is not None:
                 return self._function_output(key, traced)
+            assign = self._recorder.function_assigns.get(key)
+            if assign is not None:  # an assignment inside a called tf.function
+                self._called_graphs.add(id(assign.graph))
+                return self.producer(self._assign_key(assign))
             return self._recorder.producers.get(key)
         op = tensor.op
         node = self._nodes.get(id(op))
@@ -144,29 +149,51 @@ class GraphFlow:
                       scope=graph_op_scope(op.name, self._recorder.graph_scopes),
                       made_at=self._recorder.graph_op_sites.get(op))
 
+    def graph_reads(self, key, handle) -> list:
+        """The ops of the graph that `key` (a traced tensor) belongs to that read the
+        variable behind `handle`, in creation order."""
+        tensor = self._tensors.get(key) if isinstance(key, tuple) else None
+        if tensor is None or not hasattr(tensor, "graph"):
+            return []
+        reads = self._ops_by_handle(self._reads, tensor.graph, READ_OPS, self._resolve_handle)
+        return reads.get(handle, [])
+
     def _assign_before(self, read_op):
         """The last assignment to `read_op`'s variable handle created before it in the same
         graph (ops are numbered in creation order)."""
-        graph = read_op.graph
-        by_handle = self._assigns.get(id(graph))
-        if by_handle is None:
-            by_handle = self._assigns[id(graph)] = {}
-            for op in graph.get_operations():
-                if op.type in ASSIGN_OPS and op.inputs:
-                    by_handle.setdefault(id(op.inputs[0]), []).append(op)
-        before = [op for op in by_handle.get(id(read_op.inputs[0]), ()) if op._id < read_op._id]
+        assigns = self._ops_by_handle(self._assigns, read_op.graph, ASSIGN_OPS, id)
+        before = [op for op in assigns.get(id(read_op.inputs[0]), ()) if op._id < read_op._id]
         return before[-1] if before else None
+
+    @staticmethod
+    def _ops_by_handle(cache: dict, graph, op_types, handle_of) -> dict:
+        """A graph's ops of `op_types`, by the variable handle they take first (once per
+        graph and analysis)."""
+        by_handle = cache.get(id(graph))
+        if by_handle is None:
+            by_handle = cache[id(graph)] = {}
+            for op in graph.get_operations():
+                if op.type in op_types and op.inputs:
+                    by_handle.setdefault(handle_of(op.inputs[0]), []).append(op)
+        return by_handle
 
     def _graph_recording(self, op):
         if self._symbolic_gradient or id(op.graph) in self._called_graphs:
             return True
         return self._recorder.graph_recording.get(op)
 
+    def resolve_handle(self, tensor):
+        return self._resolve_handle(tensor)
+
     def _resolve_handle(self, tensor):
-        """The eager handle id behind a (possibly captured) resource tensor."""
+        """The eager handle id behind a (possibly captured) resource tensor, or behind a
+        variable passed to a called tf.function as an argument."""
         for _ in range(16):
             if _is_eager(tensor):
                 return tensor._id
+            passed = self._recorder.function_arguments.get(tensor.op)
+            if passed is not None:
+                return passed
             self._learn_captures(tensor.graph)
             external = self._captures.get(id(tensor))
             if external is None:

@@ -19,7 +19,8 @@ from gradtrace.analyze.evidence import (PY_FUNC_OPS, evidence_path, first_blocke
                                         forget_registrations)
 from gradtrace.analyze.flowgraph import FlowGraph, FlowOp
 from gradtrace.findings import Finding, Location, PathStep
-from gradtrace.record.events import ASSIGN_OPS, TapeInfo, VariableInfo
+from gradtrace.record.events import (ASSIGN_OPS, READ_OPS, TapeInfo, VariableInfo,
+                                     responsible_freeze)
 from gradtrace.record.recorder import handle_keys
 
 
@@ -69,6 +70,10 @@ class GradientCall:
             asked = source_trace.sources_name(user, user.f_lineno)
             if asked and asked in user.f_locals and user.f_locals[asked] is flat_sources[0]:
                 names[id(flat_sources[0])] = asked  # the name written at the call
+            elif id(flat_sources[0]) not in names and _is_tensor(tf, flat_sources[0]):
+                written = source_trace.sources_expression(user, user.f_lineno)
+                if written and len(written) <= 40:
+                    names[id(flat_sources[0])] = written  # `pic[0]`
         built = [_source(recorder, flow, s, names) for s in flat_sources]
         results = None
         if exc is None:
@@ -194,6 +199,9 @@ def _explain_missing(call: GradientCall, missing: list[Source]) -> list[Finding]
         return [_custom_gradient_none(call, missing)]
     findings: list[Finding] = []
     remaining, integers, statistics = [], [], []
+    constant = _loss_from_predict(call, missing)
+    if constant is not None:
+        return [constant]
     for source in missing:
         if not source.is_variable:
             findings.append(_tensor_source(call, source))
@@ -220,7 +228,7 @@ def _explain_missing(call: GradientCall, missing: list[Source]) -> list[Finding]
         _mention_all_variables(findings[-1])
     if remaining:
         findings += _explain_cut_off(call, remaining, got)
-    return findings
+    return _merge(findings) if len(findings) > 1 else findings
 
 
 def _explain_cut_off(call: GradientCall, missing: list[Source], got: list[Source]) -> list[Finding]:
@@ -245,8 +253,28 @@ def _explain_cut_off(call: GradientCall, missing: list[Source], got: list[Source
         uncut = [s for s in uncut if not findings]
     if uncut:
         wrong = [] if findings else _wrong_sources(call, uncut, got)
-        findings += wrong or _one_per_unused_part(call, [_unexplained(call, s, got) for s in uncut])
+        findings += wrong or _output_without_loss(call, [_unexplained(call, s, got) for s in uncut])
     return _merge(findings)
+
+
+def _output_without_loss(call: GradientCall, findings: list[Finding]) -> list[Finding]:
+    """Unused variables of a model whose compile gave some outputs no loss: when the
+    unused variables include such an output's own layer, that is the cut-off part."""
+    missing, compiled_at = call.recorder.training
+    unused = [f for f in findings if f.cause == "unused_variable"]
+    names = [name for f in unused for name in f.variables]
+    outputs = [o for o in missing if any(o in name.split("/") for name in names)]
+    if not outputs or compiled_at is None:
+        return _one_per_unused_part(call, findings)
+    listed = ", ".join(f"`{o}`" for o in outputs)
+    part = Finding(
+        cause="unused_variable", variables=names,
+        location=source_trace.keyword_line(compiled_at, "loss"),
+        message=f"The model's output {listed} has no loss in this `compile(loss=...)`: Keras "
+        "computes the loss over the outputs given one, so the layers that feed only "
+        f"{listed} ({len(names)} variables) take no part in it.",
+        variant="output_without_loss")
+    return [part] + [f for f in findings if f.cause != "unused_variable"]
 
 
 # tf.numpy_function's ops, and tf.py_function's: either way, Python made the values.
@@ -531,6 +559,23 @@ def _name_of(call: GradientCall, key) -> str:
     return info.name if info else f"variable #{key}"
 
 
+def _loss_from_predict(call: GradientCall, missing: list[Source]) -> Finding | None:
+    """predict() ran inside the tape, and the loss depends on no variable and on none of
+    the sources: it was computed from predict's NumPy result, whatever was asked for."""
+    predicts = call.tape_info.predicts
+    anc = call.ancestry
+    if not predicts or anc.reads or any(s.key in anc.toward for s in missing):
+        return None
+    predict = predicts[-1]
+    model = source_trace.method_owner(predict.location, "predict") or predict.model_name
+    return call.finding(
+        "predict_in_tape", missing, predict.location,
+        f"The loss is computed from what `{model}.predict()` returned: NumPy values, with no "
+        f"record of the model or its input. Call the model itself (`{model}(x)`) inside the "
+        "tape.",
+        [PathStep(f"{predict.model_name}.predict", predict.location, "returns NumPy")])
+
+
 def _predict_evidence(call: GradientCall, source: Source) -> Finding | None:
     for predict in call.tape_info.predicts:
         step = PathStep(f"{predict.model_name}.predict", predict.location, "returns NumPy")
@@ -676,6 +721,10 @@ def _unused_location(call: GradientCall, handle) -> Location | None:
 
 
 def _last_read_location(call: GradientCall, handle) -> Location | None:
+    if call.compiled and call.target_keys:
+        reads = call.flow.graph_reads(call.target_keys[0], handle)
+        if reads:  # traced: the step's own read of the variable, from its traceback
+            return frames.location_from_stack(reads[-1].traceback)
     start = call.tape_info.start_key
     for key, node in reversed(call.recorder.producers.items()):
         if isinstance(key, int) and key <= start:
@@ -704,15 +753,15 @@ def _integer_tensor(call: GradientCall, source: Source) -> Finding:
     exist: no gradient flows into integer values."""
     dtype = getattr(source.dtype, "name", source.dtype)
     user = next((n for n in call.ancestry.nodes if source.key in n.inputs), None)
-    use = f", used here by {user.op_type}" if user is not None else ""
-    made = call.flow.producer(source.key)
-    where = (user.location if user is not None else None) or \
-        (made.location if made is not None else None)
+    used_at = user.location if user is not None else None
+    use = f", used by {user.op_type}" + (f" at line {used_at.line}" if used_at else "") \
+        if user is not None else ""
     return call.finding(
-        "integer_variable", [source], where,
+        "integer_variable", [source], call.location,
         f"`{source.name}` is a tensor of {dtype}{use}: gradients exist only for "
         "floating-point values, so nothing flows back into integer indices, ids or labels.",
-        severity="error", variant="integer_tensor")
+        severity="error", variant="integer_tensor",
+        group=("integer_variable", "tensor", call.location))
 
 
 def _watched_by_this_tape(call: GradientCall, source: Source) -> bool:
@@ -839,18 +888,46 @@ def _nothing_requested(call: GradientCall) -> list[Finding]:
              if key in call.recorder.variables]
     if not infos:
         return []
-    frozen = next((i.frozen_at for i in infos if i.frozen_at), None)
+    frozen = responsible_freeze(infos)
     names = list(dict.fromkeys(i.name for i in infos))
     if frozen is not None:
         location, layer = frozen
         message = (f"`{layer}.trainable = False` here froze every variable the loss uses "
                    f"({len(names)}), so the gradient was asked for an empty list.")
     else:
+        before = _read_before_tape(call, in_creation_order)
+        if before is not None:
+            return [Finding(
+                cause="unwatched_tensor", variables=names,
+                location=call.tape_info.opened_at or call.location,
+                message=f"The gradient was asked for an empty list of variables. The loss uses "
+                f"{len(names)} variables only through tensors computed from them before this "
+                f"tape opened (line {before.line}), which it never watched: such tensors put "
+                "in place of a layer's weights (`layer.kernel = tensor`) also drop the "
+                "weights from `trainable_variables`. Watch those tensors (`tape.watch(t)`) and "
+                "ask for their gradients, or compute with the variables inside the tape.")]
         location = call.location
         message = (f"The gradient was asked for an empty list of variables, while the loss "
                    f"uses {len(names)}: nothing is trainable.")
     return [Finding(cause="frozen_model", variables=names, location=location or call.location,
                     message=message)]
+
+
+def _made_before(node, start_key) -> bool:
+    """An eager op that ran before the tape opened (eager keys grow with time)."""
+    return bool(node.outputs) and all(isinstance(k, int) and 0 <= k <= start_key
+                                      for k in node.outputs)
+
+
+def _read_before_tape(call: GradientCall, handles: list) -> Location | None:
+    """Where the loss's variables were read, when every read ran while no tape recorded."""
+    reads = [r for h in handles for r in call.ancestry.reads.get(h, []) if r.op_type in READ_OPS]
+    start = call.tape_info.start_key
+    if not reads or not all(r.recording is False or _made_before(r, start) for r in reads):
+        return None
+    latest = max((r for r in reads if r.location is not None), key=lambda r: r.outputs[0],
+                 default=None)
+    return latest.location if latest is not None else None
 
 
 def _untracked(call: GradientCall, any_raw: bool = False) -> list[Finding]:
@@ -860,7 +937,7 @@ def _untracked(call: GradientCall, any_raw: bool = False) -> list[Finding]:
     requested = {s.key for s in call.sources}
     anc = call.ancestry
     findings = []
-    for key, reads in anc.reads.items():
+    for key, reads in sorted(anc.reads.items(), key=lambda item: str(item[0]).zfill(12)):
         info = call.recorder.variables.get(key)
         if key in requested or info is None or not info.trainable or not info.raw_in_user_code:
             continue
@@ -869,12 +946,14 @@ def _untracked(call: GradientCall, any_raw: bool = False) -> list[Finding]:
         if not (any_raw or info.owner_is_keras3_layer or _created_in_step(call, key, info)):
             continue
         where = f"in {info.owner}" if info.owner else "inside the training step"
+        made = info.created_at
         findings.append(Finding(
-            cause="untracked_variable", variables=[info.name], location=info.created_at,
+            cause="untracked_variable", variables=[info.name], location=made,
             message=f"`{info.name}` is a raw tf.Variable created {where}: the loss uses it, "
             "but it is not among the trainable variables, so it never gets a gradient.",
+            group=("untracked_variable", info.owner, made.file, made.function) if made else (),
         ))
-    return findings
+    return _merge(findings)  # a layer's raw variables (a list of them) are one mistake
 
 
 def _created_in_step(call: GradientCall, key, info: VariableInfo) -> bool:

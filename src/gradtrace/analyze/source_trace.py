@@ -160,6 +160,39 @@ def sources_name(frame, call_line: int) -> str | None:
     return _argument_name(scope, call_line, 1) if scope is not None else None
 
 
+def sources_expression(frame, call_line: int) -> str | None:
+    """The expression given as sources to `tape.gradient(loss, EXPR)` (`pic[0]`)."""
+    scope = _scope_of(frame.f_code.co_filename, frame.f_code.co_firstlineno,
+                      frame.f_code.co_name)
+    for node in _own_nodes(scope) if scope is not None else ():
+        if (isinstance(node, ast.Call) and node.lineno <= call_line <= (node.end_lineno or 0)
+                and isinstance(node.func, ast.Attribute) and node.func.attr == "gradient"
+                and len(node.args) > 1):
+            return ast.unparse(node.args[1])
+    return None
+
+
+def attribute_owner(location, attribute: str) -> str | None:
+    """In `model.trainable = False` on `location`'s line, the text of the object: `model`."""
+    tree = _parsed(location.file) if location is not None else None
+    for node in ast.walk(tree) if tree is not None else ():
+        if isinstance(node, ast.Assign) and node.lineno == location.line:
+            for target in node.targets:
+                if isinstance(target, ast.Attribute) and target.attr == attribute:
+                    return ast.unparse(target.value)
+    return None
+
+
+def method_owner(location, method: str) -> str | None:
+    """In `model.predict(...)` on `location`'s line, the text of the object: `model`."""
+    tree = _parsed(location.file) if location is not None else None
+    for node in ast.walk(tree) if tree is not None else ():
+        if (isinstance(node, ast.Call) and node.lineno <= location.line <= (node.end_lineno or 0)
+                and isinstance(node.func, ast.Attribute) and node.func.attr == method):
+            return ast.unparse(node.func.value)
+    return None
+
+
 def _is_numpy_value(value) -> bool:
     module = type(value).__module__ or ""
     return module == "numpy" or isinstance(value, (float, int))
@@ -248,6 +281,17 @@ def tensor_fed_to_model(frame, watch_line: int) -> tuple[str, int] | None:
         return None
     first = min(calls, key=lambda node: node.lineno)
     return ast.unparse(first.args[0]), first.lineno
+
+
+def keyword_line(location, keyword: str):
+    """`location` (a call spanning several lines) moved to the line of its `keyword=`."""
+    tree = _parsed(location.file) if location is not None else None
+    for node in ast.walk(tree) if tree is not None else ():
+        if isinstance(node, ast.Call) and node.lineno == location.line:
+            for given in node.keywords:
+                if given.arg == keyword:
+                    return type(location)(location.file, given.value.lineno, location.function)
+    return location
 
 
 def enclosing_function(location) -> str:

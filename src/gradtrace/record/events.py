@@ -15,6 +15,13 @@ ASSIGN_OPS = frozenset({
     "ResourceScatterDiv", "ResourceScatterMin", "ResourceScatterMax",
     "ResourceScatterNdUpdate", "ResourceScatterNdAdd", "ResourceScatterNdSub",
     "ResourceScatterNdMin", "ResourceScatterNdMax", "ResourceStridedSliceAssign",
+    # the fused optimizer updates of tf-keras and tf.compat.v1 optimizers
+    "ResourceApplyGradientDescent", "ResourceApplyMomentum", "ResourceApplyKerasMomentum",
+    "ResourceApplyAdam", "ResourceApplyAdamWithAmsgrad", "ResourceApplyAdaMax",
+    "ResourceApplyRMSProp", "ResourceApplyCenteredRMSProp", "ResourceApplyAdagrad",
+    "ResourceApplyAdagradV2", "ResourceApplyAdadelta", "ResourceApplyFtrl",
+    "ResourceApplyFtrlV2", "ResourceApplyProximalGradientDescent",
+    "ResourceApplyProximalAdagrad", "ResourceApplyAddSign", "ResourceApplyPowerSign",
 })
 DT_RESOURCE = 20
 
@@ -64,7 +71,17 @@ class VariableInfo:
     owner_is_keras3_layer: bool = False
     frozen_at: tuple | None = None  # (Location, layer name) of the user's `trainable = False`
     unfrozen_at: tuple | None = None  # ... and of a later `trainable = True`
+    frozen_before: tuple | None = None  # the freeze that `unfrozen_at` undid (or did not)
     metric: str = ""  # the class of the Keras Metric that holds it (a state variable)
+
+
+def responsible_freeze(infos) -> tuple | None:
+    """The `trainable = False` that keeps these variables frozen. A variable whose layer
+    was set trainable again and is still frozen is held by a container's freeze (`model.
+    trainable = False` over `layer.trainable = True`): that one is the cause."""
+    infos = [i for i in infos if i is not None]
+    held = next((i.frozen_before for i in infos if i.unfrozen_at and i.frozen_before), None)
+    return held or next((i.frozen_at for i in infos if i.frozen_at), None)
 
 
 @dataclass

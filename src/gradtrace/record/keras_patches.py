@@ -5,8 +5,9 @@ from __future__ import annotations
 import sys
 
 from gradtrace import frames
+from gradtrace.analyze import source_trace
 from gradtrace.findings import Finding
-from gradtrace.record.events import PredictCall
+from gradtrace.record.events import PredictCall, responsible_freeze
 
 
 def install_keras3(recorder, patcher) -> None:
@@ -68,10 +69,15 @@ def _note_trainable(recorder, layer, value, caller) -> None:
     location = frames.user_location(caller)  # above Keras' own __setattr__
     if location is None:
         return
-    name = getattr(layer, "name", type(layer).__name__)
+    name = source_trace.attribute_owner(location, "trainable") or \
+        getattr(layer, "name", type(layer).__name__)
+    # A layer frozen before it is built has no variables yet: remember the layer itself.
+    recorder.layer_freezes[id(layer)] = (location, name) if not value else None
     for variable in getattr(layer, "variables", None) or getattr(layer, "weights", []):
         info = recorder.variable_info(variable)
         if info is not None:
+            if value and info.frozen_at:
+                info.frozen_before = info.frozen_at
             info.frozen_at = (location, name) if not value else None
             info.unfrozen_at = (location, name) if value else None
 
@@ -218,6 +224,13 @@ def _predict_failed(recorder, model, call: PredictCall, frame) -> None:
              if key in recorder.variables and recorder.variables[key].trainable]
     names += [n for n in (recorder.variable_info(v).name for v in model.trainable_variables)
               if n not in names]
+    # The tensors given to predict(), by the caller's names: an input the step watches
+    # and differentiates (a saliency map, an input-gradient penalty) loses its gradient here.
+    user = frames.user_frame(frame)
+    fed_names = [name for name, value in (user.f_locals.items() if user is not None else ())
+                 if not name.startswith("_") and getattr(value, "_id", None) in call.input_keys
+                 and not hasattr(value, "assign")]
+    names = fed_names + [n for n in names if n not in fed_names]
     recorder.add_finding(Finding(
         cause="predict_in_tape", variables=names, location=call.location,
         message=f"{call.model_name}.predict() ran inside a recording tape: it is a separate "
@@ -274,30 +287,52 @@ def _train_on_batch(recorder, original):
     return train_on_batch
 
 
+def outputs_without_loss(model) -> list[str]:
+    """The model's outputs that `compile(loss=...)` gave no loss (a dict without their
+    name, a list with None in their place): Keras trains nothing that feeds only them."""
+    loss = getattr(model, "loss", None)
+    names = [n for n in (getattr(model, "output_names", None) or []) if isinstance(n, str)]
+    if isinstance(loss, dict) and loss:
+        return [n for n in names if n not in loss]
+    if isinstance(loss, (list, tuple)) and len(loss) == len(names):
+        return [n for n, fn in zip(names, loss) if fn is None]
+    return []
+
+
 def _check_before_training(recorder, model, how: str, caller) -> None:
     """Training asked of a model that cannot learn what it was asked to: every weight
     frozen, or weights unfrozen since its training function was made (no new compile)."""
+    recorder.training = (outputs_without_loss(model), recorder.compile_sites.get(id(model)))
     if not getattr(model, "built", False) or not model.variables:
         return
     where = frames.user_location(caller)
-    name = getattr(model, "name", type(model).__name__)
+    name = source_trace.method_owner(where, how) or getattr(model, "name", type(model).__name__)
     trainable = model.trainable_variables
     if not trainable:
         infos = [recorder.variable_info(v) for v in model.variables]
-        frozen = next((i.frozen_at for i in infos if i is not None and i.frozen_at), None)
+        frozen = responsible_freeze(infos) or _layer_freeze(recorder, model)
+        held = next((i.unfrozen_at for i in infos
+                     if i is not None and i.unfrozen_at and i.frozen_before), None)
+        if held is not None and frozen is not None:
+            advice = (f". The `{held[1]}.trainable = True` at line {held[0].line} does not undo "
+                      f"it: a frozen model keeps every layer inside it frozen. Leave `{name}` "
+                      "trainable and freeze only the layers that stay fixed.")
+        elif type(model).__module__.startswith("tf_keras"):
+            advice = (". tf-keras takes `trainable` as it was at `compile`: compile this model "
+                      "while it is trainable, then freeze it for the combined model.")
+        else:
+            advice = (". Keras 3 reads `trainable` when the model trains, not when it was "
+                      "compiled: set it back to True before this model's own training step.")
         recorder.add_finding(Finding(
             cause="frozen_model", severity="warning",
             variables=[i.name for i in infos if i is not None],
             location=frozen[0] if frozen else where,
             message=f"`{name}.{how}()`" + (f" at line {where.line}" if where and frozen else "")
             + f" trains nothing: every weight of `{name}` is frozen"
-            + (f" (`{frozen[1]}.trainable = False` here)" if frozen else "")
-            + (". tf-keras takes `trainable` as it was at `compile`: compile this model while "
-               "it is trainable, then freeze it for the combined model."
-               if type(model).__module__.startswith("tf_keras") else
-               ". Keras 3 reads `trainable` when the model trains, not when it was compiled: "
-               "set it back to True before this model's own training step."),
+            + (f" (`{frozen[1]}.trainable = False` here)" if frozen else "") + advice,
         ))
+        return
+    if _held_by_frozen_container(recorder, model, how, where, trainable):
         return
     seen = recorder.trained_with.get(id(model))
     if seen is None or seen[0] is not getattr(model, "train_function", None):
@@ -315,6 +350,41 @@ def _check_before_training(recorder, model, how: str, caller) -> None:
         f"trainable after `{name}` last compiled its training step: `{name}.{how}()` still "
         "runs the step made when it was frozen, so these weights stay as they are.",
     ))
+
+
+def _held_by_frozen_container(recorder, model, how: str, where, trainable) -> bool:
+    """Layers set trainable again while the model that contains them stays frozen
+    (`base.trainable = False`, then `layer.trainable = True` for its layers): their
+    weights stay out of `trainable_variables`, so training leaves them as they are."""
+    training = {_variable_id(v) for v in trainable}
+    held = []
+    for variable in model.variables:
+        info = recorder.variable_info(variable)
+        if info is not None and info.unfrozen_at and info.frozen_before and \
+                getattr(variable, "trainable", True) and _variable_id(variable) not in training:
+            held.append(info)
+    if not held:
+        return False
+    unfrozen, frozen = held[0].unfrozen_at, held[0].frozen_before
+    name = source_trace.method_owner(where, how) or getattr(model, "name", "model")
+    recorder.add_finding(Finding(
+        cause="frozen_model", severity="warning", variant="held_by_container",
+        variables=[i.name for i in held], location=unfrozen[0],
+        message=f"`{unfrozen[1]}.trainable = True` here does not make these weights "
+        f"trainable: `{frozen[1]}.trainable = False` (line {frozen[0].line}) froze the model "
+        f"that contains them, and a frozen model keeps every layer inside it frozen, so "
+        f"`{name}.{how}()` leaves them as they are. Set `{frozen[1]}.trainable = True` (then "
+        "freeze the layers that stay fixed), and compile again before training.",
+    ))
+    return True
+
+
+def _layer_freeze(recorder, model) -> tuple | None:
+    """The `trainable = False` set on the model, or on one of its layers, before they had
+    variables."""
+    layers = [model] + list(getattr(model, "layers", []) or [])
+    return next((recorder.layer_freezes[id(l)] for l in layers
+                 if recorder.layer_freezes.get(id(l))), None)
 
 
 def _note_trained(recorder, model) -> None:

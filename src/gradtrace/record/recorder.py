@@ -49,12 +49,16 @@ class Recorder:
         self.compile_sites: dict[int, Location] = {}  # id(model) -> compile() call site
         # id(model) -> (its train function, ids of its trainable variables) after training
         self.trained_with: dict[int, tuple] = {}
+        self.layer_freezes: dict[int, tuple | None] = {}  # id(layer) -> its `trainable = False`
+        # the model fit/train_on_batch trains now: (outputs without a loss, compile line)
+        self.training: tuple = ([], None)
         self.producers: OrderedDict[Any, OpNode] = OrderedDict()  # eager output id -> op
         self.graph_recording: dict[Any, bool] = {}  # graph Operation -> tape was recording
         # tf.functions called under a tape: eager result key -> graph output tensor, and
         # argument Placeholder op -> the eager key it was given
         self.function_outputs: dict[int, Any] = {}
         self.function_arguments: dict[Any, int] = {}
+        self.function_assigns: dict[int, Any] = {}  # pseudo key -> assign op in a called graph
         self.graph_scopes: dict[str, str] = {}  # a traced graph's name scope -> Keras path
         self.graph_op_sites: dict[Any, Location] = {}  # graph Operation -> where its layer was made
         # Keras layer or operation -> the user's line that first applied it to KerasTensors
@@ -437,9 +441,31 @@ class Recorder:
         for placeholder in graph.inputs:
             if id(placeholder) in captured or python_function is None:
                 continue
+            if placeholder.dtype == tf.resource:  # a variable passed as an argument
+                variable = _argument_tensor(tf, python_function, args, kwargs,
+                                            placeholder.op.name, variables=True)
+                keys = handle_keys(variable) if variable is not None else []
+                if keys:
+                    self.function_arguments[placeholder.op] = keys[0]
+                continue
             argument = _argument_tensor(tf, python_function, args, kwargs, placeholder.op.name)
             if argument is not None:
                 self.function_arguments[placeholder.op] = argument._id
+        self._note_function_assigns(graph)
+
+    def _note_function_assigns(self, graph) -> None:
+        """Assignments inside the called function (an optimizer's update step): a later
+        read of the variable returns what they wrote, as for an eager assign."""
+        from gradtrace.analyze.dataflow import GraphFlow
+
+        flow = GraphFlow(self)
+        for op in graph.get_operations():
+            if op.type in ASSIGN_OPS and op.inputs:
+                handle = flow.resolve_handle(op.inputs[0])
+                if isinstance(handle, int):
+                    self._pseudo_key -= 1
+                    self.function_assigns[self._pseudo_key] = op
+                    self._last_assign[handle] = self._pseudo_key
 
     def recording_active(self) -> bool:
         return bool(self._open_tapes) and not getattr(self._tls, "quiet", 0)
@@ -458,6 +484,7 @@ class Recorder:
             self.graph_recording.clear()
             self.function_outputs.clear()
             self.function_arguments.clear()
+            self.function_assigns.clear()
             self.graph_op_sites.clear()
             self.custom_gradient_outputs.clear()
 
@@ -748,7 +775,8 @@ def _traced_user_location(frame):
     return None
 
 
-def _argument_tensor(tf, python_function, args, kwargs, placeholder_name: str):
+def _argument_tensor(tf, python_function, args, kwargs, placeholder_name: str,
+                     variables: bool = False):
     import inspect
 
     try:
@@ -761,7 +789,10 @@ def _argument_tensor(tf, python_function, args, kwargs, placeholder_name: str):
     value = bound.arguments.get(base)
     if value is None:
         return None
-    tensors = [t for t in tf.nest.flatten(value) if type(t).__name__ == "EagerTensor"]
+    if variables:
+        tensors = [t for t in tf.nest.flatten(value) if hasattr(t, "assign")]
+    else:
+        tensors = [t for t in tf.nest.flatten(value) if type(t).__name__ == "EagerTensor"]
     position = int(index)
     return tensors[position] if position < len(tensors) else None
 
