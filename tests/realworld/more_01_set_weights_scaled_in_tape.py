@@ -8,11 +8,10 @@ source: https://github.com/tensorflow/tensorflow/issues/53541
 framework: both
 outcome: gradient_none
 cause: variable_assign
-line: 35
+line: 34
 also: [numpy_conversion]
 static: false
 variables: [l]
-xfail: {keras2: "tf-keras's set_weights copies the new values through NumPy in C before assigning them; gradtrace does not see that copy and says wrong_sources"}
 """
 import os
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")

@@ -5,10 +5,9 @@ source: https://github.com/tensorflow/tensorflow/issues/32729
 framework: keras2
 outcome: warning
 cause: outside_tape
-line: [36, 37]
+line: [35, 36]
 static: false
 variables: [noisy_dense/Variable]
-xfail: {keras2: "the kernel is computed in build() while predict's step is traced, then reused by train_on_batch's step; gradtrace does not follow values from one traced function into another yet"}
 """
 import os
 os.environ["TF_USE_LEGACY_KERAS"] = "1"

@@ -609,6 +609,14 @@ def _conversion_evidence(call: GradientCall, source: Source) -> Finding | None:
                 f"A tensor computed from `{source.name}` went into tf.numpy_function (or "
                 "tf.py_func), which runs Python on NumPy copies of its inputs and has no "
                 "gradient.", evidence[0], graph=evidence[1])
+        if evidence and conversion.how == "set_weights()":
+            return call.finding(
+                "numpy_conversion", [source], conversion.location,
+                f"A tensor computed from `{source.name}` went into set_weights(), which copies "
+                "it through NumPy into the layer's variables: the forward pass then reads "
+                "variables with no link to it. Compute with the new weights themselves "
+                "(tensors, not the layer's variables) inside the tape.",
+                evidence[0], graph=evidence[1])
         if evidence:
             return call.finding(
                 "numpy_conversion", [source], conversion.location,
@@ -698,7 +706,9 @@ def _unused(call: GradientCall, source: Source, got: list[Source]) -> Finding | 
     defined = f", created at line {created.line}," if created and created != where else ""
     # Layers computed in one function whose results are dropped (`output = self.l2(x)`
     # overwriting `output = self.l1(x)`) are one mistake, shown at its first line.
-    computed = where is not None and where != created
+    # (tf-keras makes a layer's variables at its first call: the read is the creation)
+    computed = where is not None and (where != created or
+                                      where.function not in ("<module>", "__init__", "build"))
     return call.finding(
         "unused_variable", [source], where,
         f"`{source.name}`{defined} is computed but never reaches the loss; the other "
@@ -727,7 +737,7 @@ def _last_read_location(call: GradientCall, handle) -> Location | None:
             return frames.location_from_stack(reads[-1].traceback)
     start = call.tape_info.start_key
     for key, node in reversed(call.recorder.producers.items()):
-        if isinstance(key, int) and key <= start:
+        if isinstance(key, int) and 0 <= key <= start:  # (assigns have negative keys)
             break
         if handle in node.handles and node.location is not None:
             return node.location

@@ -41,6 +41,22 @@ def install_tf_keras(recorder, patcher) -> None:
     _patch_predict(recorder, patcher, Model)
     _patch_compile(recorder, patcher, Model)
     _patch_fit(recorder, patcher, Model, tf_keras.losses)
+    _patch_set_weights(recorder, patcher, Layer)
+
+
+def _patch_set_weights(recorder, patcher, cls) -> None:
+    """tf-keras' `set_weights` copies each new value through NumPy (read in C) before
+    assigning it: tensors given to it leave TensorFlow there."""
+    def make(original):
+        def set_weights(layer, weights):
+            if recorder._open_tapes:
+                for value in weights if isinstance(weights, (list, tuple)) else ():
+                    if type(value).__name__ == "EagerTensor":
+                        recorder._guard(recorder._on_conversion, value, "set_weights()")
+            return original(layer, weights)
+        return set_weights
+
+    patcher.wrap(cls, "set_weights", make)
 
 
 def _patch_trainable(recorder, patcher, cls) -> None:

@@ -338,7 +338,7 @@ class Recorder:
         that TensorFlow's C fast path made while converting an operand (`x * variable`).
         The operand is still a local of the op's Python wrapper: find it and log the read."""
         frame = sys._getframe(3)
-        for _ in range(8):
+        for _ in range(14):  # tf-keras' dense: matmul's dispatch and traceback wrappers
             if frame is None or frames.is_user_file(frame.f_code.co_filename):
                 return
             for value in _with_list_items(frame.f_locals.values()):
