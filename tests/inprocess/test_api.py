@@ -234,3 +234,25 @@ def test_report_saves_a_standalone_html_page(tmp_path):
     page = path.read_text()
     assert page.startswith("<!DOCTYPE html>") and "stop_gradient" in page
     assert "<table>" in page and "none" in page
+
+
+def test_explain_follows_an_assign_inside_a_called_tf_function():
+    """A `@tf.function` helper called inside the tape stores a value computed from `w`
+    into a buffer that the loss reads back: the cut is the assign inside the helper's
+    graph, where the eager tape sees one call op."""
+    w = tf.Variable(2.0, name="w")
+    buffer = tf.Variable(0.0, name="buffer")
+
+    @tf.function
+    def store(value):
+        buffer.assign(value * 3.0)
+
+    @gradtrace.explain()
+    def step():
+        with tf.GradientTape() as tape:
+            store(w * 1.0)
+            loss = buffer * 2.0
+        return tape.gradient(loss, w)
+
+    with pytest.warns(gradtrace.GradientWarning, match="variable_assign"):
+        assert step() is None

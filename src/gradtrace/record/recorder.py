@@ -544,8 +544,8 @@ class Recorder:
         from gradtrace.analyze.gradient_call import GradientCall, diagnose
 
         site = self._site_of(caller)
-        if site in self._done_sites:
-            return
+        if site in self._done_sites or not self.tf.nest.flatten(ys):
+            return  # (an empty loss list is explained from the exception it raises)
         self._done_sites.add(site)
         user = caller.f_back
         opened_at = _traced_user_location(user) or frames.user_location(user)
