@@ -135,16 +135,17 @@ def judge(case: Case, framework: str, run: Run, plain: Run | None = None) -> str
         return f"variables: {missing} not among {first['variables'][:6]}"
     if not (first["fix"] and first["title"] and first["message"]):
         return "the finding has no fix, title or message"
-    expected_exit = 1 if first["severity"] == "error" else plain.returncode if plain else None
-    if expected_exit is not None and run.returncode != expected_exit:
+    expected_exit = 1 if first["severity"] == "error" or case.outcome == "error" else 0
+    if run.returncode != expected_exit:
         return f"exit {run.returncode}, expected {expected_exit}"
     return ""
 
 
 def needs_plain_run(case: Case, run: Run) -> bool:
-    """Whether judging `run` needs the program's own exit status and output."""
-    findings = (run.report or {}).get("findings") or []
-    return case.healthy or bool(findings) and findings[0]["severity"] != "error"
+    """Whether judging `run` needs the program's own output: a healthy program's must be
+    unchanged. (A failing program's exit status under `python` is its `outcome`: 1 for
+    an error, else 0; gradtrace exits 1 on an error finding, else as the program.)"""
+    return case.healthy
 
 
 def diagnose_and_judge(case: Case, framework: str, tmp_path: Path) -> str:

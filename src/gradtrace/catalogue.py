@@ -21,6 +21,14 @@ _VARIANT_WORDS = {
     "made_in_build": "a tensor is computed from the weights in `build` or `__init__`",
     "output_without_loss": "a model output has no loss in `compile`",
     "held_by_container": "layers were unfrozen inside a frozen model",
+    "loss_callable": "the optimizer calls a loss function under its own tape",
+    "made_after_target": "the tensor asked about was made after the target",
+    "constant_target": "the target is made from constants alone",
+    "used_in_lambda": "a Lambda layer's function calls other layers",
+    "guarded_use": "the variables are used only under a loop or condition that did not count",
+    "added_loss_dropped": "a loss given to `add_loss` is left out of the loss",
+    "symmetric_start": "weights start with the same value everywhere",
+    "target_from_other_path": "the target reads the input on another path than the tensor asked about",
 }
 
 
@@ -151,6 +159,9 @@ _CAUSES = [
         variant_fixes=(
             ("made_in_build", "Keep only the weights in `build` (or `__init__`) and compute "
              "the tensor derived from them inside `call`, so every step reads the weights."),
+            ("loss_callable", "Call the model inside the loss function given to the "
+             "optimizer (`minimize(loss_fn, var_list)` runs `loss_fn` under its own tape), "
+             "not before it."),
         ),
         example="y_pred = self(x, training=True)\nwith tf.GradientTape() as tape:\n"
         "    loss = self.compute_loss(y=y, y_pred=y_pred)",
@@ -165,6 +176,13 @@ _CAUSES = [
         "other variables did (another model's, or a stale list from a rebuilt model).",
         why="The loss does not depend on the requested variables, so their gradient is None.",
         fix="Ask for the variables of the model that the loss depends on.",
+        variant_fixes=(
+            ("made_after_target", "Ask for the gradient with respect to the tensor the "
+             "target was computed from (`tape.gradient(losses, inputs)`), then index the "
+             "result, instead of slicing the input after the loss."),
+            ("target_from_other_path", "Compute the target from the tensor you ask about "
+             "(apply the model or the expression to it), not from the input it was made from."),
+        ),
         example="grads = tape.gradient(d_loss, generator.trainable_variables)",
         use_instead="grads = tape.gradient(d_loss, discriminator.trainable_variables)",
     ),
@@ -184,6 +202,12 @@ _CAUSES = [
             ("non_trainable", "Ask for `model.trainable_variables` (not `model.variables` or "
              "`model.weights`): non-trainable variables such as BatchNormalization's moving "
              "statistics are updated by assignment and have no gradient."),
+            ("added_loss_dropped", "Add the layers' losses to the loss you differentiate: "
+             "`loss = loss + sum(model.losses)` (in a custom loop, `train_step` or "
+             "`compute_loss`)."),
+            ("guarded_use", "Create these weights only when the code that uses them runs "
+             "(the same condition, or a loop that runs at least once for this setting), or "
+             "change the setting that skips that code."),
             ("output_without_loss", "Give that output a loss in `compile` "
              "(`loss={\"output_a\": \"mse\", \"output_b\": \"mse\"}`, with `loss_weights` to "
              "weigh them), or build the model you train without that output."),
@@ -205,6 +229,9 @@ _CAUSES = [
         variant_fixes=(
             ("made_in_step", "Create layers and variables once, in `__init__` or `build` (or "
              "outside the tf.function), and only use them in `call` or the step."),
+            ("used_in_lambda", "Call the layers (or the model) on the tensors directly, "
+             "outside the Lambda (`y = model1(model1(x))`), or write a Layer subclass that "
+             "holds them as attributes, so the model tracks their weights."),
         ),
         example="self.scale = tf.Variable(1.0)",
         use_instead="self.scale = self.add_weight(shape=(), initializer=\"ones\", name=\"scale\")",
@@ -276,6 +303,11 @@ _CAUSES = [
         "the optimizer has nothing to follow.",
         fix="Check that the loss matches the model's output: binary cross-entropy for one "
         "sigmoid unit, categorical cross-entropy for a softmax over several units.",
+        variant_fixes=(
+            ("symmetric_start", "Start the weights from random values (Glorot, or "
+             "`tf.random.normal(shape, stddev=0.1)`), not `tf.zeros`: biases may start at zero, "
+             "weight matrices may not."),
+        ),
         example="model.compile(loss=\"categorical_crossentropy\")  # 1-unit sigmoid output",
         use_instead="model.compile(loss=\"binary_crossentropy\")",
     ),
@@ -375,6 +407,10 @@ _CAUSES = [
         what="The variables do not reach the loss and no more specific cause could be shown.",
         why="A variable that does not reach the loss gets no gradient.",
         fix="Follow the path shown from the variables toward the loss and reconnect it.",
+        variant_fixes=(
+            ("constant_target", "Compute the target from the tensor (or the model output) "
+             "inside the tape, instead of typing its value in or making it from constants."),
+        ),
     ),
 ]
 

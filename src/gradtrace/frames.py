@@ -85,6 +85,33 @@ def user_location(frame: FrameType | None) -> Location | None:
     return None
 
 
+def user_stack(frame: FrameType | None, limit: int = 8) -> tuple:
+    """The user frames at or above `frame`, innermost first, as (frame id, code, line):
+    enough to find, later, the line a still-running function was on, without keeping
+    any frame (and its locals) alive."""
+    found = []
+    while frame is not None and len(found) < limit:
+        code = frame.f_code
+        if _is_user_code(code):
+            found.append((id(frame), code, frame.f_lineno))
+        frame = frame.f_back
+    return tuple(found)
+
+
+def line_in_running_frame(stack: tuple, frame: FrameType | None) -> Location | None:
+    """The line that `stack` (from `user_stack`) shows in `frame` or in one of the user
+    frames that called it: where the code that made `stack` was entered from the function
+    that is still running."""
+    running = {}
+    while frame is not None:
+        running[id(frame)] = frame.f_code
+        frame = frame.f_back
+    for frame_id, code, lineno in stack:
+        if running.get(frame_id) is code:
+            return Location(code.co_filename, lineno, code.co_name)
+    return None
+
+
 def user_frame(frame: FrameType | None) -> FrameType | None:
     while frame is not None and not _is_user_code(frame.f_code):
         frame = frame.f_back

@@ -12,9 +12,8 @@ source: https://github.com/alirezaafzalaghaei/rKAN/issues/1
 framework: both
 outcome: warning
 cause: unused_variable
-line: 123
+line: 122
 variables: [pade_rkan/alpha_p, pade_rkan/beta_p, pade_rkan/zeta_p]
-xfail: {keras3: "first run, not examined yet: line: expected [122], got unused_variable at line 111", keras2: "first run, not examined yet: line: expected [122], got unused_variable at line 111"}
 """
 import os; os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import numpy as np

@@ -13,9 +13,8 @@ source: https://github.com/bayesflow-org/bayesflow/issues/331
 framework: keras3
 outcome: warning
 cause: unused_variable
-line: 52
+line: [45, 51, 52]
 variables: [configurable_hidden_block/projector]
-xfail: {keras3: "first run, not examined yet: line: expected [51], got unused_variable at line 113"}
 """
 import os; os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")

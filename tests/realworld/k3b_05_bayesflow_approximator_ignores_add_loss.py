@@ -13,9 +13,8 @@ source: https://github.com/bayesflow-org/bayesflow/issues/541
 framework: keras3
 outcome: warning
 cause: unused_variable
-line: 67
+line: 66
 variables: [aux_head/kernel, aux_head/bias]
-xfail: {keras3: "first run, not examined yet: line: expected [66], got unused_variable at line 40"}
 """
 import os; os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")

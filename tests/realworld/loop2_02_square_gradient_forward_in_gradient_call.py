@@ -10,9 +10,8 @@ source: https://github.com/tensorflow/tensorflow/issues/27660
 framework: both
 outcome: error
 cause: outside_tape
-line: 29
+line: 28
 variables: [x]
-xfail: {keras3: "first run, not examined yet: line: expected [28], got outside_tape at line 21", keras2: "first run, not examined yet: line: expected [28], got outside_tape at line 21"}
 """
 import os; os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import tensorflow as tf

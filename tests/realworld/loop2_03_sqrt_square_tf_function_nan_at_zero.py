@@ -11,9 +11,8 @@ source: https://github.com/tensorflow/tensorflow/issues/42602
 framework: both
 outcome: trains_silently
 cause: nonfinite_gradient
-line: 25
+line: 24
 variables: [x]
-xfail: {keras3: "first run, not examined yet: variables: ['x'] not among ['Variable']", keras2: "first run, not examined yet: variables: ['x'] not among ['Variable']"}
 """
 import os; os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import tensorflow as tf

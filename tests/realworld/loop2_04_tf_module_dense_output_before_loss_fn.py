@@ -10,9 +10,8 @@ source: https://github.com/tensorflow/tensorflow/issues/51489
 framework: both
 outcome: error
 cause: outside_tape
-line: 34
+line: 33
 variables: [w, b]
-xfail: {keras3: "first run, not examined yet: line: expected [33], got outside_tape at line 29", keras2: "first run, not examined yet: line: expected [33], got outside_tape at line 29"}
 """
 import os; os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import tensorflow as tf

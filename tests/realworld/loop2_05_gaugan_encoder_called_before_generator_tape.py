@@ -14,9 +14,8 @@ source: https://github.com/keras-team/keras-io/issues/796
 framework: both
 outcome: warning
 cause: outside_tape
-line: 229
+line: 228
 variables: [encoder_down, mean/kernel, mean/bias, variance/kernel, variance/bias]
-xfail: {keras3: "first run, not examined yet: cause: expected outside_tape, got disconnected at line 228", keras2: "first run, not examined yet: cause: expected outside_tape, got disconnected at line 228"}
 """
 import os; os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import numpy as np

@@ -11,9 +11,8 @@ source: https://samliu.github.io/2019/03/27/tf-norm.html
 framework: both
 outcome: trains_silently
 cause: nonfinite_gradient
-line: 32
+line: 31
 variables: [x]
-xfail: {keras3: "first run, not examined yet: line: expected [31], got nonfinite_gradient at line 32", keras2: "first run, not examined yet: line: expected [31], got nonfinite_gradient at line 32"}
 """
 import os; os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import tensorflow as tf

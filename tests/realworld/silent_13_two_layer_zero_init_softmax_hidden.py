@@ -5,9 +5,8 @@ source: http://pullrequest.ru/11818227/neironnaya-set-odnim-skrytym-sloem-mozhet
 framework: both
 outcome: trains_silently
 cause: zero_gradient
-line: [22, 23, 26, 27]
+line: [21, 22, 25, 26]
 variables: [W1, b1]
-xfail: "the first layer's gradient is about 1e-11, not exactly zero: symmetric (all-zero) initialisation is not detected"
 """
 import os
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")

@@ -7,6 +7,8 @@ attribute 'numpy'". The traceback still holds the tensor and the user's line.
 """
 from __future__ import annotations
 
+import re
+
 from gradtrace import frames
 from gradtrace.analyze.dataflow import GraphFlow, ancestry
 from gradtrace.analyze import source_trace
@@ -32,6 +34,8 @@ def explain_exception(recorder, exc: BaseException) -> list[Finding]:
             return [_missing_super_init(candidate)]
         if "only supports singleton tf.Variables" in text:
             return [_variable_made_in_step(recorder, candidate)]
+        if "were created within a Lambda layer" in text:
+            return [_made_in_lambda(recorder, candidate, text)]
         if "not tf.Tensor or tf.Variable" in text:
             found = _unwatchable(candidate)
             if found is not None:
@@ -167,12 +171,31 @@ def _variable_made_in_step(recorder, exc: BaseException) -> Finding:
     location = raised_at if same or not made or _deeper_than_caller(exc) else last.created_at
     location = _outside_constructors(exc) or location
     names = list(dict.fromkeys(i.name for i in made if last and i.created_at == last.created_at))
+    here = [i for i in made if location is not None and i.trainable
+            and i.created_at.file == location.file and i.created_at.function == location.function]
+    names = list(dict.fromkeys(i.name for i in here)) or names  # a layer's weights, not its seed state
     return Finding(
         cause="untracked_variable", variables=names, location=location,
         message="This line creates variables each time the tf.function runs (a layer or a "
         "tf.Variable made inside the step or inside `call`): tf.function allows variables "
         "only on its first call, and variables made per call would never be trained.",
         variant="made_in_step")
+
+
+_VARIABLE_IN_TEXT = re.compile(r"<tf\.Variable '([^']+?)(?::\d+)?'")
+
+
+def _made_in_lambda(recorder, exc: BaseException, text: str) -> Finding:
+    """tf-keras refuses variables created inside a Lambda layer's function."""
+    names = list(dict.fromkeys(_VARIABLE_IN_TEXT.findall(text)))
+    infos = [i for i in (recorder.variables.values() if recorder else ()) if i.name in names]
+    made = next((i.created_at for i in infos if i.created_at is not None), None)
+    return Finding(
+        cause="untracked_variable", variables=names,
+        location=made or frames.exception_location(exc),
+        message="The function of a Lambda layer creates these variables (here): a Lambda "
+        "layer tracks no layer or variable its function makes or uses, so they would never "
+        "be trained; tf-keras refuses them.", variant="used_in_lambda")
 
 
 def _outside_constructors(exc: BaseException) -> Location | None:

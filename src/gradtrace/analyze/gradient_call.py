@@ -18,6 +18,7 @@ from gradtrace.analyze.dataflow import Ancestry, GraphFlow, ancestry
 from gradtrace.analyze.evidence import (PY_FUNC_OPS, evidence_path, first_blocker,
                                         forget_registrations)
 from gradtrace.analyze.flowgraph import FlowGraph, FlowOp
+from gradtrace.analyze.gradient_values import target_location, value_findings, zero_by_construction
 from gradtrace.findings import Finding, Location, PathStep
 from gradtrace.record.events import (ASSIGN_OPS, READ_OPS, TapeInfo, VariableInfo,
                                      responsible_freeze)
@@ -50,6 +51,8 @@ class GradientCall:
     custom_nones: list = field(default_factory=list)
     watched_handles: frozenset = frozenset()
     frame: Any = None  # the user's frame that called tape.gradient, alive while diagnosing
+    loss_callable_at: Location | None = None  # `minimize(loss_fn)`: where loss_fn is defined
+    variables: dict = field(default_factory=dict)  # source key -> the variable asked about
     _ancestry: Ancestry | None = None
     _graphs: dict = field(default_factory=dict)  # the picture for each blocker
     _blockers: dict = field(default_factory=dict)  # first_blocker's answers, per route step
@@ -92,8 +95,10 @@ class GradientCall:
                 location, frame = info.opened_at, None
         else:
             compiled = tf.inside_function()
+        variables = {b.key: s for b, s in zip(built, flat_sources) if b.is_variable}
         return cls(recorder, tape, info, flow, compiled, target_keys, target_type,
-                   built, results, exc, location, custom_nones, watched, frame)
+                   built, results, exc, location, custom_nones, watched, frame,
+                   _loss_callable_location(call_frame), variables)
 
     @property
     def ancestry(self) -> Ancestry:
@@ -103,7 +108,7 @@ class GradientCall:
 
     @functools.cached_property
     def loss_location(self) -> Location | None:
-        return _target_location(self)
+        return target_location(self)
 
     def route_graph(self, source: Source, route: list, blocker=None, cut=None) -> FlowGraph:
         """The picture `source`'s route goes into: one per blocker, shared by every
@@ -121,6 +126,18 @@ class GradientCall:
                        location=location or self.location, path=list(path), **kw)
 
 
+def _loss_callable_location(frame) -> Location | None:
+    """Where the user's loss function that library code (`optimizer.minimize(loss_fn)`)
+    called under its own tape is defined: it is what must compute the loss."""
+    while frame is not None and not frames.is_user_file(frame.f_code.co_filename):
+        value = frame.f_locals.get("loss")
+        code = getattr(value, "__code__", None)
+        if callable(value) and code is not None and frames.is_user_file(code.co_filename):
+            return Location(code.co_filename, code.co_firstlineno, code.co_name)
+        frame = frame.f_back
+    return None
+
+
 def _is_tensor(tf, value) -> bool:
     """A tensor of this run (eager or traced): not a variable, not a Keras functional
     model's symbolic KerasTensor (which tf.is_tensor accepts under tf-keras)."""
@@ -133,6 +150,9 @@ def _handle_key(variable):
     return keys[0] if keys else None
 
 
+_DEFAULT_VARIABLE_NAME = re.compile(r"Variable(_\d+)?")  # tf.Variable without `name=`
+
+
 def _source(recorder, flow, value, names) -> Source:
     if hasattr(value, "assign"):
         info = recorder.variable_info(value)
@@ -141,7 +161,10 @@ def _source(recorder, flow, value, names) -> Source:
             key = handle._id if type(handle).__name__ == "EagerTensor" else flow.key(handle)
         except Exception:  # noqa: BLE001
             key = _handle_key(value)
-        return Source(info.name if info else str(value), key, True, value.dtype, info)
+        name = info.name if info else str(value)
+        if _DEFAULT_VARIABLE_NAME.fullmatch(name) and names.get(id(value)):
+            name = names[id(value)]  # `x = tf.Variable(0.5)`: the user calls it `x`
+        return Source(name, key, True, value.dtype, info)
     name = names.get(id(value)) or getattr(value, "name", None) or type(value).__name__
     if not _is_tensor(recorder.tf, value):
         return Source(name, id(value), False, None, object_type=type(value).__name__)
@@ -186,8 +209,8 @@ def _diagnose(call: GradientCall) -> list[Finding]:
     if missing:
         findings += _explain_missing(call, missing)
     elif call.results and call.target_keys:
-        findings += _zero_by_construction(call) or (
-            _value_findings(call) if not call.compiled else [])
+        findings += zero_by_construction(call) or (
+            value_findings(call) if not call.compiled else [])
     return findings
 
 
@@ -441,11 +464,26 @@ def _blocker_location(call: GradientCall, blocker, cause: str) -> Location | Non
     here = blocker.location
     if _made_once(blocker):
         return here  # computed once from the weights when the layer was made, reused since
-    site = call.tape_info.site[0]
-    opened_by_library = not frames.is_user_file(site) and "__autograph_generated" not in site
-    if opened_by_library and call.tape_info.opened_at:
-        return call.tape_info.opened_at
+    if _tape_opened_by_library(call) and call.tape_info.opened_at and not _loss_recorded(call):
+        # `minimize(lambda: loss)`: the loss was made before; the function must make it
+        return call.loss_callable_at or call.tape_info.opened_at
+    entered = frames.line_in_running_frame(blocker.stack, call.frame)
+    if entered is not None:
+        return entered  # the line, in a function still running, that ran the forward pass
     return blocker.call_site or here
+
+
+def _loss_recorded(call: GradientCall) -> bool:
+    """Some op making the loss ran while the tape recorded (the loss function computed
+    it, from values made before)."""
+    nodes = (call.flow.producer(k) for k in call.target_keys)
+    return any(n is not None and n.recording for n in nodes)
+
+
+def _tape_opened_by_library(call: GradientCall) -> bool:
+    """The tape was opened by library code, such as `optimizer.minimize(loss_fn)`."""
+    site = call.tape_info.site[0]
+    return not frames.is_user_file(site) and "__autograph_generated" not in site
 
 
 def _made_once(blocker) -> bool:
@@ -488,6 +526,8 @@ def _blocker_variant(call: GradientCall, blocker) -> str:
         return "metric_as_loss"
     if blocker.recording is False and _made_once(blocker):
         return "made_in_build"
+    if blocker.recording is False and _tape_opened_by_library(call):
+        return "loss_callable"
     return _OP_VARIANTS.get(blocker.op_type, "")
 
 
@@ -498,6 +538,11 @@ def _blocker_message(call: GradientCall, cause: str, blocker, source: Source) ->
                 "the layer was made: the tensor computed from it is stored and reused by "
                 "`call`, so the training step never reads the variable and the tape cannot "
                 "link the loss to it. Compute that tensor inside `call`.")
+    if cause == "outside_tape" and _tape_opened_by_library(call):
+        return (f"`{source.name}` was read here while no tape was recording: this forward "
+                "pass ran before the optimizer opened its own tape to call the loss "
+                "function, and the loss function only reads its stored result, a constant "
+                "for the tape.")
     if cause == "outside_tape":
         return (f"`{source.name}` was read here while no tape was recording: this forward "
                 "pass ran before (or outside) `with tf.GradientTape()`, so the tape took its "
@@ -709,11 +754,46 @@ def _unused(call: GradientCall, source: Source, got: list[Source]) -> Finding | 
     # (tf-keras makes a layer's variables at its first call: the read is the creation)
     computed = where is not None and (where != created or
                                       where.function not in ("<module>", "__init__", "build"))
+    dropped = _dropped_added_loss(call, source)
+    if dropped is not None:
+        return dropped
+    guarded = source_trace.guarded_use(where)
+    if guarded is not None:
+        guard_at = Location(where.file, guarded.guard_line, source_trace.enclosing_function(
+            Location(where.file, guarded.guard_line, "")) or where.function)
+        kind = ("a loop that ran zero times here" if guarded.guard in ("for", "while")
+                else "a condition that was false here")
+        return call.finding(
+            "unused_variable", [source], guard_at,
+            f"`{source.name}` goes into `{guarded.name}` (line {where.line}), which is used "
+            f"only under this `{guarded.guard}` (line {guarded.use_line}): {kind}, or one "
+            "whose result does not reach the loss. So the variable never reaches the loss; "
+            "the other variables train.",
+            group=("unused_variable", "guarded", where.file, guarded.guard_line),
+            variant="guarded_use")
     return call.finding(
         "unused_variable", [source], where,
         f"`{source.name}`{defined} is computed but never reaches the loss; the other "
         "variables train.",
         group=("unused_variable", "computed", where.file, where.function) if computed else ())
+
+
+def _dropped_added_loss(call: GradientCall, source: Source) -> Finding | None:
+    """The variable feeds a tensor given to `add_loss`, which the loss does not include."""
+    for kept, added_at in call.recorder.added_losses:
+        key = kept if isinstance(kept, int) else call.flow.key(kept)
+        if key in call.ancestry.toward or key in call.target_keys:
+            continue
+        if source.key in ancestry(call.flow, [key], limit=50_000).reads:
+            line = f" (line {added_at.line})" if added_at else ""
+            return call.finding(
+                "unused_variable", [source], target_location(call),
+                f"`{source.name}` reaches the loss given to `add_loss`{line} and nothing "
+                "else; the loss computed here, which the gradient is taken of, does not add "
+                "the layers' `losses`, so that term is dropped and the variable gets no "
+                "gradient.", group=("unused_variable", "add_loss", str(added_at)),
+                variant="added_loss_dropped")
+    return None
 
 
 def _unused_location(call: GradientCall, handle) -> Location | None:
@@ -747,6 +827,9 @@ def _last_read_location(call: GradientCall, handle) -> Location | None:
 def _tensor_source(call: GradientCall, source: Source) -> Finding:
     if source.dtype is not None and not _is_float(source.dtype):
         return _integer_tensor(call, source)
+    unrelated = _not_computed_from(call, source)
+    if unrelated is not None:
+        return unrelated
     if not _watched_by_this_tape(call, source):
         return call.finding(
             "unwatched_tensor", [source], call.tape_info.opened_at,
@@ -756,6 +839,68 @@ def _tensor_source(call: GradientCall, source: Source) -> Finding:
         return (_predict_evidence(call, source) or _conversion_evidence(call, source)
                 or _another_forward_pass(call, source))
     return _cut_finding(call, source, set()) or _unexplained(call, source, [])
+
+
+def _not_computed_from(call: GradientCall, source: Source) -> Finding | None:
+    """A target that cannot depend on the tensor asked about, whatever is watched: the
+    tensor was made after the target (a slice of the input, taken after the loss), or
+    the target was made from constants alone."""
+    if source.key in call.ancestry.toward or source.key in call.target_keys:
+        return None
+    shared = _left_tape_on_the_way(call, source)
+    if shared is not None:
+        return shared
+    keys = [k for k in call.target_keys if isinstance(k, int)]
+    if isinstance(source.key, int) and keys and source.key > max(keys):
+        return _made_after_target(call, source)
+    if not call.ancestry.reads and call.frame is not None and call.location is not None:
+        assigned = source_trace.constant_target_line(call.frame, call.location.line)
+        if assigned is not None:
+            name, line = assigned
+            where = Location(call.location.file, line, call.location.function)
+            return call.finding(
+                "disconnected", [source], where,
+                f"`{name}` is made here from constants alone: no operation links it to "
+                f"`{source.name}`, so there is no gradient to take, watched or not. Compute "
+                f"`{name}` from `{source.name}` inside the tape.", severity="error",
+                variant="constant_target")
+    return None
+
+
+def _left_tape_on_the_way(call: GradientCall, source: Source) -> Finding | None:
+    """The tensor asked about was taken from an input the target was computed from (a
+    row of it, say), and that input reached the target only through an op run while no
+    tape recorded: that op is the cut, whichever tensor the gradient is asked for."""
+    shared, reader = _shared_input(call, source)
+    if shared is None:
+        return None
+    route = call.ancestry.route_from_key(shared)
+    blocker, cause = first_blocker(route, call._blockers)
+    if blocker is None or cause != "outside_tape":
+        return None
+    made = call.flow.producer(source.key)
+    made_at = made.location if made is not None else None
+    line = f" (line {made_at.line})" if made_at else ""
+    return call.finding(
+        "outside_tape", [source], _blocker_location(call, blocker, cause),
+        f"`{source.name}` is a tensor taken{line} from an input the target was computed "
+        "from; that input reached the target only through this op, which ran while no tape "
+        "was recording. Compute it inside the tape, then ask for the gradient with respect "
+        "to the whole input and index the result.",
+        evidence_path([op for op, _ in route], blocker, source.name), severity="error")
+
+
+def _made_after_target(call: GradientCall, source: Source) -> Finding:
+    """The tensor asked about was made after the target, from nothing the target used."""
+    made = call.flow.producer(source.key)
+    made_at = made.location if made is not None else None
+    return call.finding(
+        "wrong_sources", [source], made_at or call.location,
+        f"`{source.name}` is made here, after the target was computed: a new tensor (a "
+        "slice or copy made later is not the one the target was computed from), so the "
+        "target does not depend on it. Ask for the gradient with respect to the tensor the "
+        "target was computed from, and index the result.", severity="error",
+        variant="made_after_target")
 
 
 def _integer_tensor(call: GradientCall, source: Source) -> Finding:
@@ -787,12 +932,22 @@ def _watched_by_this_tape(call: GradientCall, source: Source) -> bool:
 
 
 def _another_forward_pass(call: GradientCall, source: Source) -> Finding:
-    """The tensor asked about is not on the loss's path: the loss came from another call
-    of the model, which computed its own copy of that tensor (Grad-CAM with two calls)."""
-    called = next((n.call_site for n in call.ancestry.nodes if n.call_site is not None), None)
-    where = called or call.location
+    """The tensor asked about is not on the target's path, though both were computed from
+    one input: the target read that input on another path (a second call of the model,
+    for Grad-CAM; the prediction made from `x` rather than from its interpolations)."""
     made = call.flow.producer(source.key)
     made_at = made.location if made is not None else None
+    shared, reader = _shared_input(call, source)
+    called = next((n.call_site for n in call.ancestry.nodes if n.call_site is not None), None)
+    if reader is not None and reader.call_site is None and reader.location is not None:
+        origin = f" (made at line {made_at.line})" if made_at else ""
+        return call.finding(
+            "wrong_sources", [source], reader.location,
+            f"`{source.name}`{origin} and the target are both computed from the same input, "
+            f"but the target does not go through `{source.name}`: it reads that input here, "
+            f"on another path. Compute the target from `{source.name}`.", severity="error",
+            variant="target_from_other_path")
+    where = (reader.call_site if reader is not None else None) or called or call.location
     origin = f" (computed at line {made_at.line})" if made_at and made_at != where else ""
     return call.finding(
         "wrong_sources", [source], where,
@@ -800,6 +955,17 @@ def _another_forward_pass(call: GradientCall, source: Source) -> Finding:
         "another forward pass, here, which makes its own copy of that tensor. Compute both "
         "from one call (for Grad-CAM, one model whose outputs are the layer's output and the "
         "prediction).", severity="error")
+
+
+def _shared_input(call: GradientCall, source: Source):
+    """The nearest tensor that `source` was computed from and that the target depends on
+    too, and the op through which the target read it."""
+    own = ancestry(call.flow, [source.key], limit=20_000)
+    for node in own.nodes:
+        for key in node.inputs:
+            if key in call.ancestry.toward:
+                return key, call.ancestry.toward[key][0]
+    return None, None
 
 
 def _non_trainable(call: GradientCall, sources: list[Source]) -> Finding:
@@ -887,12 +1053,34 @@ def _numpy_target_from_source(call: GradientCall, missing: list[Source]) -> Find
         "computed outside TensorFlow.", steps, graph=graph)
 
 
+def lambda_held_finding(recorder, keys: list) -> Finding | None:
+    """Variables of layers that a Lambda layer's function calls: the model the Lambda is
+    in does not track them, so they never train."""
+    keys = sorted((k for k in keys if k in recorder.lambda_held), key=str)
+    if not keys:
+        return None
+    recorder.qualify_legacy_names(None)  # the same names before fit and in its step
+    outer, applied_at = recorder.lambda_held[keys[0]]
+    infos = [recorder.variables.get(k) for k in keys]
+    names = list(dict.fromkeys(i.name for i in infos if i is not None))
+    return Finding(
+        cause="untracked_variable", variables=names, location=applied_at,
+        message=f"The function of the Lambda layer `{getattr(outer, 'name', 'lambda')}` "
+        f"applied here calls layers with {len(names)} trainable variables: a Lambda layer "
+        "tracks no layer or variable its function uses, so the model it is in leaves them "
+        "out of its trainable variables and they never get a gradient.",
+        variant="used_in_lambda")
+
+
 def _nothing_requested(call: GradientCall) -> list[Finding]:
     """tape.gradient(loss, []) while the loss reads variables: they were all frozen (or
     never tracked, which `_untracked` tells apart)."""
     untracked = _untracked(call, any_raw=True)
     if untracked:
         return untracked
+    held = lambda_held_finding(call.recorder, list(call.ancestry.reads))
+    if held is not None:
+        return [held]
     in_creation_order = sorted((k for k in call.ancestry.reads if isinstance(k, int)))
     infos = [call.recorder.variables[key] for key in in_creation_order
              if key in call.recorder.variables]
@@ -976,109 +1164,6 @@ def _created_in_step(call: GradientCall, key, info: VariableInfo) -> bool:
                 and made.function != "<module>")
 
 
-def _value_findings(call: GradientCall) -> list[Finding]:
-    from gradtrace.report import gradient_status
-
-    statuses = [(source, gradient_status(source.name, result).status)
-                for source, result in zip(call.sources, call.results)]
-    if not statuses:
-        return []
-    nonfinite = [source for source, status in statuses if status == "nonfinite"]
-    if nonfinite:
-        return [_nonfinite(call, nonfinite)]
-    if all(status == "zero" for _, status in statuses):
-        return [call.finding(
-            "zero_gradient", [source for source, _ in statuses], _target_location(call),
-            "Every gradient exists but is exactly zero: the loss does not change with any of "
-            "the variables, so training cannot make progress.")]
-    return []
-
-
-# Ops whose gradient is infinite somewhere in their domain: sqrt and rsqrt at 0, log and
-# division at 0, pow with a fractional exponent at 0, acos/asin at ±1, atanh at ±1.
-_SINGULAR_GRADIENT_OPS = frozenset({
-    "Sqrt", "Rsqrt", "Log", "Log1p", "RealDiv", "Div", "DivNoNan", "Reciprocal", "Inv",
-    "Pow", "Acos", "Asin", "Atanh", "Xlogy", "Xdivy", "Lgamma", "Digamma",
-})
-
-
-def _nonfinite(call: GradientCall, sources: list[Source]) -> Finding:
-    """Where the gradient turns non-finite: the first op, from the variables' side, whose
-    gradient is infinite somewhere (sqrt of a distance that can be 0, log of a probability
-    that can be 0); the loss line when no such op is on the path."""
-    singular = None
-    reads = call.ancestry.reads.get(sources[0].key) if sources[0].is_variable else None
-    if reads:
-        route = [op for op, _ in call.ancestry.route_from(reads[0])]
-        singular = next((op for op in route if op.op_type in _SINGULAR_GRADIENT_OPS), None)
-    if singular is None:
-        return call.finding("nonfinite_gradient", sources, _target_location(call),
-                            "Some gradients contain NaN or Inf.")
-    return call.finding(
-        "nonfinite_gradient", sources, singular.location,
-        f"Some gradients contain NaN or Inf. On the way from `{sources[0].name}` to the loss, "
-        f"{singular.op_type} is the first op whose gradient is infinite somewhere in its "
-        "domain (at 0 for a square root or a log): its input reached that point here.")
-
-
-# Ops whose registered gradient is zero everywhere.
-_ZERO_GRADIENT_OPS = frozenset({"Sign"})
-
-
-def _zero_by_construction(call: GradientCall) -> list[Finding]:
-    """Variables whose every path to the loss goes through an op whose gradient is zero
-    everywhere (tf.sign): their gradients exist and are exactly zero, in eager and traced
-    code alike, so they never learn."""
-    anc = call.ancestry
-    # Ops run while no tape recorded (a @tf.custom_gradient's forward pass) are not what
-    # the tape differentiates.
-    zero_ops = [n for n in anc.nodes if n.op_type in _ZERO_GRADIENT_OPS and n.recording is not False]
-    if not zero_ops:
-        return []
-    live = _reads_reached_past(call, _ZERO_GRADIENT_OPS)
-    stuck = [s for s in call.sources
-             if s.is_variable and anc.reads.get(s.key) and s.key not in live]
-    if not stuck:
-        return []
-    op = next((o for o in zero_ops if any(
-        _feeds(call, s, o) for s in stuck)), zero_ops[0])
-    return [call.finding(
-        "nondifferentiable_op", stuck, op.location,
-        f"{op.op_type} has a gradient of exactly zero everywhere, and every path from "
-        f"`{stuck[0].name}` to the loss goes through it: its gradient exists but is always "
-        "0, so it never learns.", severity="warning")]
-
-
-def _reads_reached_past(call: GradientCall, stop_ops: frozenset) -> set:
-    """The variables reached from the loss backward without crossing a `stop_ops` op."""
-    reached, seen = set(), set()
-    queue = list(call.target_keys)
-    while queue:
-        key = queue.pop()
-        if key in seen:
-            continue
-        seen.add(key)
-        node = call.flow.producer(key)
-        if node is None or node.op_type in stop_ops:
-            continue
-        if call.recorder.is_custom_gradient_output(node):  # the user's own gradient
-            reached.update(ancestry(call.flow, node.inputs).reads)
-            continue
-        reached.update(node.handles)
-        queue.extend(k for k in node.inputs if k not in node.handles)
-    return reached
-
-
-def _feeds(call: GradientCall, source: Source, op) -> bool:
-    own = ancestry(call.flow, op.inputs)
-    return bool(own.reads.get(source.key))
-
-
-def _target_location(call: GradientCall) -> Location | None:
-    node = call.flow.producer(call.target_keys[0]) if call.target_keys else None
-    return (node.location if node else None) or call.location
-
-
 # TensorFlow's wordings for an op without a registered gradient (graph, eager).
 _NO_GRADIENT = re.compile(r"No gradient defined for operation\s*'[^']+'\s*\(op type: (\w+)\)"
                           r"|gradient registry has no entry for: (\w+)")
@@ -1115,14 +1200,3 @@ def _is_float(dtype) -> bool:
     except TypeError:
         return True  # unknown: make no claim
     return dtype.is_floating or dtype.is_complex
-
-
-def gradient_statuses(call: GradientCall) -> list:
-    """Each requested source with its gradient's status and norm (values only in eager:
-    a traced gradient has none yet)."""
-    from gradtrace.report import gradient_status
-
-    if call.results is None:
-        return []
-    return [gradient_status(source.name, result)
-            for source, result in zip(call.sources, call.results)]

@@ -153,6 +153,33 @@ def sources_line(frame, call_line: int) -> int | None:
     return assignment.lineno if assignment is not None else None
 
 
+def constant_target_line(frame, call_line: int) -> tuple[str, int] | None:
+    """The name given as target to `tape.gradient(NAME, ...)` on `call_line`, and the line
+    of its last assignment before it in the same function, when that assignment makes it
+    from literals alone (`tf.constant([4.4])`)."""
+    scope = _scope_of(frame.f_code.co_filename, frame.f_code.co_firstlineno,
+                      frame.f_code.co_name)
+    name = _first_argument_name(scope, call_line) if scope is not None else None
+    assignment = _last_assignment(scope, name, call_line) if name else None
+    if assignment is None or not _made_from_literals(assignment.value):
+        return None
+    return name, assignment.lineno
+
+
+_LITERAL_MAKERS = frozenset({"constant", "convert_to_tensor", "ones", "zeros", "fill", "eye",
+                             "array", "asarray"})
+
+
+def _made_from_literals(value: ast.AST) -> bool:
+    """`[1.0]`, `tf.constant([4.4], dtype=tf.float32)`, `np.array(3.0)`: no name is read."""
+    if isinstance(value, ast.Call):
+        func = value.func
+        called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        return called in _LITERAL_MAKERS and not any(
+            isinstance(n, ast.Name) for arg in value.args for n in ast.walk(arg))
+    return not any(isinstance(n, (ast.Name, ast.Call)) for n in ast.walk(value))
+
+
 def sources_name(frame, call_line: int) -> str | None:
     """The plain name given as sources to `tape.gradient(loss, NAME)` on `call_line`."""
     scope = _scope_of(frame.f_code.co_filename, frame.f_code.co_firstlineno,
@@ -339,3 +366,84 @@ def call_line(location, names: tuple[str, ...]):
             if isinstance(call, ast.Call) and name in names:
                 return type(location)(location.file, call.lineno, location.function)
     return location
+
+
+@dataclass
+class GuardedUse:
+    """The only uses of a value sit under a statement that did not make them count."""
+
+    name: str  # `normalized_alpha_p`, `self.projector`
+    use_line: int
+    guard_line: int  # the `for`, `while` or `if` around the first use
+    guard: str  # "for", "while", "if"
+
+
+_GUARDS = {ast.For: "for", ast.While: "while", ast.If: "if"}
+
+
+def guarded_use(location) -> GuardedUse | None:
+    """For the value assigned on `location`'s line (`x = f(v)`, `self.w = add_weight()`),
+    its first later use when every use lies under a `for`, `while` or `if` that does not
+    hold the assignment: a value that never reached the loss was used only there."""
+    tree = _parsed(location.file) if location is not None else None
+    if tree is None:
+        return None
+    scope = _innermost_def(tree, location.line)
+    assignment = next((n for n in ast.walk(scope or tree) if isinstance(n, ast.Assign)
+                       and n.lineno == location.line), None)
+    if assignment is None or len(assignment.targets) != 1:
+        return None
+    target = assignment.targets[0]
+    if isinstance(target, ast.Name) and scope is not None:
+        uses = [n for n in ast.walk(scope) if isinstance(n, ast.Name) and n.id == target.id
+                and isinstance(n.ctx, ast.Load) and n.lineno > location.line]
+        name, where = target.id, scope
+    elif _is_self_attribute(target):
+        where = _enclosing_class(tree, location.line)
+        uses = [n for n in ast.walk(where) if _is_self_attribute(n) and n.attr == target.attr
+                and isinstance(n.ctx, ast.Load)] if where is not None else []
+        name = f"self.{target.attr}"
+    else:
+        return None
+    guards = [_guard_of(where, use, location.line) for use in uses]
+    if not uses or any(g is None for g in guards):
+        return None
+    first = min(range(len(uses)), key=lambda i: uses[i].lineno)
+    return GuardedUse(name, uses[first].lineno, guards[first].lineno, _GUARDS[type(guards[first])])
+
+
+def _is_self_attribute(node) -> bool:
+    return isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and \
+        node.value.id == "self"
+
+
+def _innermost_def(tree, line: int):
+    best = None
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and \
+                node.lineno <= line <= (node.end_lineno or 0):
+            if best is None or node.lineno > best.lineno:
+                best = node
+    return best
+
+
+def _enclosing_class(tree, line: int):
+    best = None
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ClassDef) and node.lineno <= line <= (node.end_lineno or 0):
+            if best is None or node.lineno > best.lineno:
+                best = node
+    return best
+
+
+def _guard_of(scope, use, assigned_line: int):
+    """The innermost `for`/`while`/`if` of `scope` whose body holds `use` and not the
+    assignment; None when the use is not under one."""
+    best = None
+    for node in ast.walk(scope):
+        if type(node) in _GUARDS and node.body and \
+                node.body[0].lineno <= use.lineno <= (node.end_lineno or 0) and \
+                not (node.lineno <= assigned_line <= (node.end_lineno or 0)):
+            if best is None or node.lineno > best.lineno:
+                best = node
+    return best

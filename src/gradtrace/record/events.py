@@ -26,14 +26,47 @@ ASSIGN_OPS = frozenset({
 DT_RESOURCE = 20
 
 
+# Ops whose gradient is infinite somewhere in their domain: sqrt and rsqrt at 0, log and
+# division at 0, pow with a fractional exponent at 0, acos/asin/atanh at ±1.
+SINGULAR_GRADIENT_OPS = frozenset({
+    "Sqrt", "Rsqrt", "Log", "Log1p", "RealDiv", "Div", "Reciprocal", "Inv",
+    "Pow", "Acos", "Asin", "Atanh", "Xlogy", "Xdivy", "Lgamma", "Digamma",
+})
+
+
+def at_singular_point(op_type: str, values: list) -> bool:
+    """Whether NumPy input `values` of a SINGULAR_GRADIENT_OPS op sit where its gradient
+    is infinite or undefined."""
+    import numpy as np
+
+    x = values[0]
+    if op_type in ("Sqrt", "Rsqrt", "Log", "Lgamma", "Digamma"):
+        return bool(np.any(x <= 0))
+    if op_type == "Log1p":
+        return bool(np.any(x <= -1))
+    if op_type in ("Reciprocal", "Inv"):
+        return bool(np.any(x == 0))
+    if op_type in ("RealDiv", "Div", "Xlogy", "Xdivy"):
+        return bool(np.any(values[1] == 0))
+    if op_type in ("Acos", "Asin", "Atanh"):
+        return bool(np.any(np.abs(x) >= 1))
+    if op_type == "Pow":
+        y = np.broadcast_to(values[1], np.broadcast(x, values[1]).shape)
+        x = np.broadcast_to(x, y.shape)
+        return bool(np.any(((x == 0) & (y < 1)) | ((x < 0) & (y != np.round(y)))))
+    return False
+
+
 class OpNode:
     """One executed (eager) or traced (graph) operation."""
 
     __slots__ = ("op_type", "inputs", "outputs", "out_dtypes", "_location", "recording",
-                 "handles", "graph_op", "scope", "call_site", "made_at")
+                 "handles", "graph_op", "scope", "call_site", "made_at", "stack",
+                 "singular")
 
     def __init__(self, op_type, inputs, outputs, out_dtypes, location, recording,
-                 handles=(), graph_op=None, scope="", call_site=None, made_at=None):
+                 handles=(), graph_op=None, scope="", call_site=None, made_at=None,
+                 stack=()):
         self.op_type: str = op_type
         self.inputs: tuple = inputs
         self.outputs: tuple = outputs
@@ -47,6 +80,11 @@ class OpNode:
         self.call_site: Location | None = call_site
         # Where the Keras layer or operation that made this traced op was created.
         self.made_at: Location | None = made_at
+        # For an eager op run while no tape recorded: its user frames (frames.user_stack).
+        self.stack: tuple = stack
+        # For an eager op whose gradient is infinite somewhere (SINGULAR_GRADIENT_OPS):
+        # whether its input values were at such a point; None when not known (traced).
+        self.singular: bool | None = None
 
     @property
     def location(self) -> Location | None:

@@ -8,6 +8,7 @@ from gradtrace import frames
 from gradtrace.analyze import source_trace
 from gradtrace.findings import Finding
 from gradtrace.record.events import PredictCall, responsible_freeze
+from gradtrace.record.recorder import handle_keys
 
 
 def install_keras3(recorder, patcher) -> None:
@@ -28,6 +29,8 @@ def install_keras3(recorder, patcher) -> None:
     _patch_compile(recorder, patcher, Trainer)
     _patch_fit(recorder, patcher, TensorFlowTrainer, keras.losses)
     _patch_name_scope(recorder, patcher, core.name_scope)
+    _patch_variable_declaration(recorder, patcher, core.Variable)
+    _patch_add_loss(recorder, patcher, Layer)
 
 
 def install_tf_keras(recorder, patcher) -> None:
@@ -42,6 +45,7 @@ def install_tf_keras(recorder, patcher) -> None:
     _patch_compile(recorder, patcher, Model)
     _patch_fit(recorder, patcher, Model, tf_keras.losses)
     _patch_set_weights(recorder, patcher, Layer)
+    _patch_add_loss(recorder, patcher, Layer)
 
 
 def _patch_set_weights(recorder, patcher, cls) -> None:
@@ -106,6 +110,7 @@ def _patch_layer_call(recorder, patcher, cls) -> None:
 
     def wrap(original):
         def __call__(layer, *args, **kwargs):
+            recorder.stand_down_if_due()
             if not recorder._callback_on:
                 return original(layer, *args, **kwargs)
             outermost = getattr(tls, "model_call_site", None) is None
@@ -119,11 +124,64 @@ def _patch_layer_call(recorder, patcher, cls) -> None:
                 return original(layer, *args, **kwargs)
             finally:
                 operations.pop()
+                recorder._guard(_note_lambda_use, recorder, layer, operations)
                 if outermost:
                     tls.model_call_site = None
         return __call__
 
     patcher.wrap(cls, "__call__", wrap)
+
+
+def _note_lambda_use(recorder, layer, operations) -> None:
+    """A layer called inside a Lambda layer's function: its weights are used by the model
+    but tracked by no layer of it."""
+    outer = next((op for op in reversed(operations) if type(op).__name__ == "Lambda"), None)
+    if outer is None or type(layer).__name__ == "Lambda":
+        return
+    for variable in getattr(layer, "trainable_weights", ()):
+        for key in handle_keys(variable):
+            recorder.lambda_held.setdefault(key, (outer, recorder.operation_sites.get(outer)))
+
+
+def _patch_add_loss(recorder, patcher, cls) -> None:
+    """Remember the tensors given to `add_loss`, and where: a custom loss that does not
+    add `self.losses` leaves the variables that only feed them without a gradient."""
+    def wrap(original):
+        def add_loss(layer, losses, *args, **kwargs):
+            if recorder._callback_on:
+                recorder._guard(_note_added_loss, recorder, losses)
+            return original(layer, losses, *args, **kwargs)
+        return add_loss
+
+    patcher.wrap(cls, "add_loss", wrap)
+
+
+def _note_added_loss(recorder, losses) -> None:
+    tf = recorder.tf
+    location = frames.caller_location(3)
+    for value in tf.nest.flatten(losses):
+        if tf.is_tensor(value) and type(value).__name__ != "KerasTensor":
+            kept = value if hasattr(value, "graph") and not hasattr(value, "_numpy") else value._id
+            recorder.added_losses = recorder.added_losses[-31:] + [(kept, location)]
+
+
+def _patch_variable_declaration(recorder, patcher, cls) -> None:
+    """Keras 3 declares a variable in `build` and may create the tf.Variable behind it
+    only later, inside fit's trace: keep the declaring line for it."""
+    def wrap(original):
+        def __init__(variable, *args, **kwargs):
+            original(variable, *args, **kwargs)
+            if recorder._callback_on and getattr(variable, "_value", None) is None:
+                recorder._guard(_note_declaration, recorder, variable)
+        return __init__
+
+    patcher.wrap(cls, "__init__", wrap)
+
+
+def _note_declaration(recorder, variable) -> None:
+    location = frames.caller_location(3)
+    if location is not None:
+        recorder.declared_at[id(variable)] = location
 
 
 def _patch_traced_call(recorder, patcher, cls) -> None:
@@ -280,7 +338,12 @@ def _patch_fit(recorder, patcher, cls, losses_module) -> None:
         def fit(model, *args, **kwargs):
             recorder._guard(_check_before_training, recorder, model, "fit", sys._getframe(1))
             before = recorder._guard(_trainable_snapshot, model)
+            traced_before = recorder.traced_count
             history = original(model, *args, **kwargs)
+            recorder._guard(_raw_variables_finding, recorder, model, "fit")
+            if before:
+                recorder._guard(_check_fit_finite, recorder, model, before, history,
+                                recorder.traced_count - traced_before)
             recorder._guard(_note_trained, recorder, model)
             if before:
                 recorder._guard(_check_fit_learned, recorder, model, before, history, args,
@@ -315,10 +378,65 @@ def outputs_without_loss(model) -> list[str]:
     return []
 
 
+def _is_tf_keras(model) -> bool:
+    return any(c.__module__.startswith("tf_keras") for c in type(model).__mro__)
+
+
+def _raw_variables_finding(recorder, model, how: str) -> None:
+    """A Keras 3 model with nothing to train whose layers hold plain tf.Variables as
+    attributes: Keras 3 does not track them, so `fit` trains nothing."""
+    if _is_tf_keras(model) or model.trainable_variables:
+        return  # tf-keras tracks them; (after fit, the model is built)
+    variable_type = recorder.tf.Variable
+    found = []
+    for layer in [model] + _all_layers(model):
+        for attribute, value in list(vars(layer).items()):
+            values = value if isinstance(value, (list, tuple)) else [value]
+            for item in values:
+                if isinstance(item, variable_type) and not hasattr(item, "path") and \
+                        getattr(item, "trainable", False):
+                    found.append((f"{getattr(layer, 'name', '')}.{attribute}", item))
+    if not found:
+        return
+    infos = [recorder.variable_info(v) for _, v in found]
+    made = next((i.created_at for i in infos if i is not None and i.created_at), None)
+    names = [name for name, _ in found]
+    recorder.add_finding(Finding(
+        cause="untracked_variable", variables=names, location=made, severity="warning",
+        message=f"`{model.name}.{how}()` has no trainable variables: the model keeps its "
+        f"weights as plain tf.Variable attributes ({', '.join(names)}), which Keras 3 does "
+        "not track, so the optimizer is given none of them and they never change."))
+
+
+def _untracked_lambda_keys(recorder, model) -> list:
+    """Handles of variables that `model`'s Lambda layers use and `model` does not train."""
+    if not recorder.lambda_held:
+        return []
+    lambdas = {id(layer) for layer in _all_layers(model) if type(layer).__name__ == "Lambda"}
+    trained = {k for v in model.trainable_variables for k in handle_keys(v)}
+    return [key for key, (outer, _) in recorder.lambda_held.items()
+            if id(outer) in lambdas and key not in trained]
+
+
+def _all_layers(model) -> list:
+    found, stack = [], list(getattr(model, "layers", []) or [])
+    while stack:
+        layer = stack.pop()
+        found.append(layer)
+        stack.extend(getattr(layer, "layers", []) or [])
+    return found
+
+
 def _check_before_training(recorder, model, how: str, caller) -> None:
     """Training asked of a model that cannot learn what it was asked to: every weight
     frozen, or weights unfrozen since its training function was made (no new compile)."""
     recorder.training = (outputs_without_loss(model), recorder.compile_sites.get(id(model)))
+    from gradtrace.analyze.gradient_call import lambda_held_finding
+
+    held = lambda_held_finding(recorder, _untracked_lambda_keys(recorder, model))
+    if held is not None:
+        recorder.add_finding(held)
+        return
     if not getattr(model, "built", False) or not model.variables:
         return
     where = frames.user_location(caller)
@@ -333,7 +451,7 @@ def _check_before_training(recorder, model, how: str, caller) -> None:
             advice = (f". The `{held[1]}.trainable = True` at line {held[0].line} does not undo "
                       f"it: a frozen model keeps every layer inside it frozen. Leave `{name}` "
                       "trainable and freeze only the layers that stay fixed.")
-        elif type(model).__module__.startswith("tf_keras"):
+        elif _is_tf_keras(model):
             advice = (". tf-keras takes `trainable` as it was at `compile`: compile this model "
                       "while it is trainable, then freeze it for the combined model.")
         else:
@@ -420,6 +538,32 @@ def _trainable_snapshot(model):
     if not getattr(model, "built", False):
         return None
     return [np.array(v.numpy(), copy=True) for v in model.trainable_variables]
+
+
+def _check_fit_finite(recorder, model, before, history, traced: int) -> None:
+    """After fit(): weights that were finite and are now NaN or Inf, or a NaN loss. The
+    cause is looked for on the routes of the step's traced gradient call."""
+    import numpy as np
+
+    from gradtrace.analyze.gradient_values import nonfinite_after_training
+
+    variables = model.trainable_variables
+    if len(variables) != len(before):
+        return
+    spoiled = [recorder.variable_info(v).name for v, b in zip(variables, before)
+               if np.all(np.isfinite(b)) and not np.all(np.isfinite(v.numpy()))]
+    losses = [float(v) for v in getattr(history, "history", {}).get("loss", [])]
+    nan_epoch = next((i + 1 for i, v in enumerate(losses) if not np.isfinite(v)), None)
+    if not spoiled and nan_epoch is None:
+        return
+    calls = recorder.traced_calls[-traced:] if traced else []
+    what = (f"the loss was NaN or Inf from epoch {nan_epoch} of {len(losses)}" if nan_epoch
+            else "the loss stayed finite")
+    turned = (f"; {len(spoiled)} weights that were finite before fit now hold NaN or Inf"
+              if spoiled else "")
+    recorder.add_finding(nonfinite_after_training(
+        calls, spoiled, f"model.fit() trained into NaN: {what}{turned}",
+        recorder.compile_sites.get(id(model))))
 
 
 def _check_fit_learned(recorder, model, before, history, args, kwargs, losses_module) -> None:

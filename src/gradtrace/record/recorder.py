@@ -30,14 +30,22 @@ from typing import Any, Callable
 from gradtrace import frames
 from gradtrace.findings import Finding, Location
 from gradtrace.record.events import (
-    ASSIGN_OPS, DT_RESOURCE, READ_OPS, Conversion, CustomGradientNone, OpNode,
-    TapeInfo, VariableInfo,
+    ASSIGN_OPS, DT_RESOURCE, READ_OPS, SINGULAR_GRADIENT_OPS, Conversion,
+    CustomGradientNone, OpNode, TapeInfo, VariableInfo, at_singular_point,
 )
 from gradtrace.record.importhook import AfterImport
 from gradtrace.record.patches import Patcher
 
 EAGER_WARMUP_CALLS = 3  # healthy gradient calls per tape site before standing down
+STAND_DOWN_AFTER_OPS = 20_000  # eager ops logged after the last site is done, at most
 MAX_LOGGED_OPS = 200_000  # eager op log bound (oldest dropped first)
+
+
+def _at_singular_point(op_type, inputs) -> bool | None:
+    try:
+        return at_singular_point(op_type, [t._numpy() for t in inputs])
+    except Exception:  # noqa: BLE001  (a tensor on another device, a complex dtype)
+        return None
 
 
 class Recorder:
@@ -82,6 +90,24 @@ class Recorder:
         self.custom_gradient_outputs: set = set()  # eager outputs of @tf.custom_gradient
         self.custom_gradient_ops: "weakref.WeakSet" = weakref.WeakSet()  # ... and traced ones
         self.keep_gradients = False  # check(): keep each gradient call's per-variable status
+        # The last gradient calls traced in a tf.function (fit's step): their values come
+        # later, so a NaN that training produces is traced back through them.
+        self._ops_until_stand_down: int | None = None
+        self.traced_calls: list = []
+        self._traced_weights: list = []  # (weak reference, name) of their finite variables
+        # (tape site, variable key) -> (calls in a row with a negligible gradient, the
+        # constant weight after it): see gradient_values._stuck_by_symmetry.
+        self.symmetry_evidence: dict = {}
+        # Variables of layers called inside a Lambda layer's function: handle key ->
+        # (the Lambda, where it was applied). A Lambda tracks none of them.
+        self.lambda_held: dict = {}
+        # Keras 3 variables declared in `build` and created later (deferred): id -> the
+        # user's line that declared them (`self.add_weight(...)`).
+        self.declared_at: dict[int, Location] = {}
+        # Tensors given to a Keras layer's `add_loss` (graph tensors, or eager ids), with
+        # the user's line: a loss that leaves `model.losses` out drops them.
+        self.added_losses: list = []
+        self.traced_count = 0
         self.gradients: list[list] = []
 
     # ----------------------------------------------------------------- lifecycle
@@ -228,6 +254,7 @@ class Recorder:
 
         def function_call(original):
             def __call__(function, *args, **kwargs):
+                recorder.stand_down_if_due()
                 if not recorder._callback_on:
                     return original(function, *args, **kwargs)
                 calls = recorder._tls.__dict__.setdefault("function_calls", [])
@@ -304,6 +331,8 @@ class Recorder:
         return None
 
     def _log_eager_op(self, op_type, inputs, outputs, recording) -> None:
+        if self._ops_until_stand_down is not None:
+            self._ops_until_stand_down -= 1  # at 0, the next safe point stands down
         for tensor in inputs:
             if tensor._id > self.max_seen_key and tensor._id not in self.producers:
                 self._link_fresh_input(tensor, recording)
@@ -321,7 +350,10 @@ class Recorder:
             in_keys = in_keys + (self._last_assign[in_keys[0]],)
         node = OpNode(op_type, in_keys, out_keys, dtypes, frames.caller_location(2), recording,
                       handles, scope=self._context.scope_name,
-                      call_site=getattr(self._tls, "model_call_site", None))
+                      call_site=getattr(self._tls, "model_call_site", None),
+                      stack=() if recording else frames.user_stack(sys._getframe(2)))
+        if recording and op_type in SINGULAR_GRADIENT_OPS:
+            node.singular = _at_singular_point(op_type, inputs)
         producers = self.producers
         for key in out_keys:
             producers[key] = node
@@ -359,7 +391,8 @@ class Recorder:
         node = OpNode("ReadVariableOp", inputs, (tensor._id,), (tensor.dtype,),
                       frames.caller_location(3), recording, (handle_key,),
                       scope=self._context.scope_name,
-                      call_site=getattr(self._tls, "model_call_site", None))
+                      call_site=getattr(self._tls, "model_call_site", None),
+                      stack=() if recording else frames.user_stack(sys._getframe(3)))
         self.producers[tensor._id] = node
 
     # ------------------------------------------------------------------- tapes
@@ -373,6 +406,8 @@ class Recorder:
             info = TapeInfo(site=site, opened_at=opened_at, start_key=self.max_seen_key,
                             watch_accessed_variables=getattr(tape, "_watch_accessed_variables", True))
             self._tapes[tape] = info
+        if info.site in self._done_sites:
+            self._maybe_stand_down()
         self._open_tapes.append(tape)
         if info.site not in self._done_sites and threading.get_ident() == getattr(
                 self, "_callback_thread", threading.get_ident()):
@@ -401,13 +436,16 @@ class Recorder:
 
     @staticmethod
     def _site_of(frame) -> tuple:
-        """A tape's call site: the first frame outside TensorFlow (user or Keras code)."""
+        """A tape's call site: the first frame outside TensorFlow (user or Keras code). In
+        library code (Keras's own train step) one line serves every model: the model it
+        trains is part of the site."""
         while frame is not None:
             filename = frame.f_code.co_filename
             if f"{os.sep}tensorflow{os.sep}" not in filename and "gradtrace" not in filename:
-                return (filename, frame.f_lineno)
+                owner = None if frames.is_user_file(filename) else frame.f_locals.get("self")
+                return (filename, frame.f_lineno, id(owner))
             frame = frame.f_back
-        return ("?", 0)
+        return ("?", 0, 0)
 
     def function_argument(self, placeholder_op):
         """The eager tensor a `tf.function` being traced was called with, for one of its
@@ -473,11 +511,19 @@ class Recorder:
     def current_tape_infos(self) -> list[TapeInfo]:
         return [self._tapes[t] for t in self._open_tapes if t in self._tapes]
 
+    def stand_down_if_due(self) -> None:
+        """Called where no op callback is running (removing the callback from inside one
+        would make TensorFlow skip the next callback for that op): a layer or
+        tf.function call, a tape opening."""
+        if self._ops_until_stand_down is not None and self._ops_until_stand_down <= 0:
+            self._maybe_stand_down()
+
     def _maybe_stand_down(self) -> None:
+        self._ops_until_stand_down = None
         if self._open_tapes:
             return
-        known_sites = {info.site for info in self._tapes.values()}
-        if known_sites and known_sites <= self._done_sites:
+        live_sites = {info.site for info in self._tapes.values()}  # (tapes may be gone)
+        if self._done_sites and live_sites <= self._done_sites:
             self._set_callback(False)
             self.producers.clear()
             self._last_assign.clear()
@@ -486,6 +532,7 @@ class Recorder:
             self.function_arguments.clear()
             self.function_assigns.clear()
             self.graph_op_sites.clear()
+            self.added_losses.clear()
             self.custom_gradient_outputs.clear()
 
     def quiet(self):
@@ -527,16 +574,25 @@ class Recorder:
                                       exc, list(custom_nones))
             new = diagnose(call)
         if self.keep_gradients:
-            from gradtrace.analyze.gradient_call import gradient_statuses
+            from gradtrace.analyze.gradient_values import gradient_statuses
 
             self.gradients.append(gradient_statuses(call))
         for finding in new:
             self.add_finding(finding)
+        if call.compiled:
+            call.frame = None  # not kept alive past the diagnosis
+            self.traced_calls = self.traced_calls[-7:] + [call]
+            self.traced_count += 1
+            self._guard(self._note_traced_weights, sources, call)
         site_calls = self._site_calls.get(info.site, 0) + 1
         self._site_calls[info.site] = site_calls
         if new or call.compiled or site_calls >= EAGER_WARMUP_CALLS:
+            # Stand down only when a finished tape opens again (the next step): a later
+            # tape of this step (a GAN's second one) needs the ops that ran before both.
+            # A program that opens no tape again (one `fit`, then eager inference) is
+            # let go after a bounded number of ops.
             self._done_sites.add(info.site)
-            self._maybe_stand_down()
+            self._ops_until_stand_down = STAND_DOWN_AFTER_OPS
 
     def _graph_gradients(self, ys, xs, result, caller, exc) -> None:
         """A graph's symbolic gradient (`tf.gradients`): every tensor of the graph is a
@@ -556,6 +612,45 @@ class Recorder:
         for finding in new:
             self.add_finding(finding)
 
+    def _note_traced_weights(self, sources, call) -> None:
+        """The finite variables a traced step trains: a loop that later writes NaN into
+        them is told at the end of the run (`check_trained_weights`)."""
+        import numpy as np
+
+        named = {s.key: s.name for s in call.sources if s.is_variable}
+        for variable in self.tf.nest.flatten(sources):
+            keys = handle_keys(variable) if hasattr(variable, "assign") else ()
+            if not keys or len(self._traced_weights) >= 10_000:
+                continue
+            try:
+                with self.tf.init_scope():  # out of the trace, to read the value
+                    finite = bool(np.all(np.isfinite(variable.numpy())))
+                reference = weakref.ref(variable)
+            except Exception:  # noqa: BLE001  (no value yet, or no weak reference)
+                continue
+            if finite:
+                self._traced_weights.append((reference, named.get(keys[0], str(keys[0]))))
+
+    def check_trained_weights(self) -> None:
+        """At the end: weights of a traced step that were finite and now hold NaN or Inf."""
+        import numpy as np
+
+        from gradtrace.analyze.gradient_values import nonfinite_after_training
+
+        if not self._traced_weights or any(
+                f.cause == "nonfinite_gradient" for f in self.findings):
+            return
+        spoiled = []
+        for reference, name in self._traced_weights:
+            variable = reference()
+            if variable is not None and not np.all(np.isfinite(variable.numpy())):
+                spoiled.append(name)
+        if spoiled:
+            self.add_finding(nonfinite_after_training(
+                self.traced_calls, list(dict.fromkeys(spoiled)),
+                f"Training wrote NaN or Inf into {len(spoiled)} weights that were finite "
+                "when the step was traced", None))
+
     def add_finding(self, finding: Finding) -> None:
         with self._lock:
             key = finding.key()
@@ -568,7 +663,8 @@ class Recorder:
         keys = handle_keys(variable)
         if not keys or any(key in self.variables for key in keys):
             return  # traced (no eager handle), or a new view of a known variable (assign())
-        location = _traced_user_location(caller) or frames.user_location(caller)
+        location = (self._declared_location(caller) or _traced_user_location(caller)
+                    or frames.user_location(caller))
         raw = frames.is_user_file(caller.f_code.co_filename)
         caller_file = caller.f_code.co_filename
         if "__autograph_generated" in caller_file or f"{os.sep}autograph{os.sep}" in caller_file:
@@ -591,6 +687,19 @@ class Recorder:
         )
         for key in keys:
             self.variables[key] = info
+
+    def _declared_location(self, caller) -> Location | None:
+        """A Keras 3 variable made late (deferred initialisation, in fit's trace): where
+        the user's code declared it."""
+        frame = caller
+        for _ in range(4):
+            if frame is None:
+                return None
+            owner = frame.f_locals.get("self")
+            if owner is not None and id(owner) in self.declared_at:
+                return self.declared_at.pop(id(owner))
+            frame = frame.f_back
+        return None
 
     def variable_info(self, variable) -> VariableInfo | None:
         """Info for a variable object (Keras 3 Variable, tf.Variable or distributed)."""

@@ -1,0 +1,275 @@
+"""What a gradient's values say (NaN or Inf, exactly zero), and where that comes from:
+the op whose gradient is infinite at the values it was given, the op whose gradient is
+zero everywhere. Also used after `fit`, on the step it traced, when training left NaN
+in the weights."""
+from __future__ import annotations
+
+from collections import deque
+from typing import TYPE_CHECKING
+
+from gradtrace.analyze.dataflow import Ancestry, ancestry
+from gradtrace.findings import Finding, Location
+from gradtrace.record.events import SINGULAR_GRADIENT_OPS
+
+if TYPE_CHECKING:
+    from gradtrace.analyze.gradient_call import GradientCall, Source
+
+
+def value_findings(call: GradientCall) -> list[Finding]:
+    from gradtrace.report import gradient_status
+
+    statuses = [(source, gradient_status(source.name, result).status)
+                for source, result in zip(call.sources, call.results)]
+    if not statuses:
+        return []
+    nonfinite = [source for source, status in statuses if status == "nonfinite"]
+    if nonfinite:
+        return [_nonfinite(call, nonfinite)]
+    if all(status == "zero" for _, status in statuses):
+        return [call.finding(
+            "zero_gradient", [source for source, _ in statuses], target_location(call),
+            "Every gradient exists but is exactly zero: the loss does not change with any of "
+            "the variables, so training cannot make progress.")]
+    return _stuck_by_symmetry(call)
+
+
+# How long a layer's gradient must stay negligible, in gradient calls of one site, before
+# a symmetric start is blamed: a zero-initialised last layer (LoRA's B, ReZero) holds the
+# layers before it still for one step only.
+SYMMETRY_CALLS = 3
+_NEGLIGIBLE = 1e-6  # of the largest gradient norm of the call
+_PRODUCT_OPS = frozenset({"MatMul", "BatchMatMulV2", "BatchMatMulV3", "Conv2D", "Conv1D"})
+
+
+def _stuck_by_symmetry(call: GradientCall) -> list[Finding]:
+    """Variables whose gradient stays negligible next to the others' call after call,
+    while the next layer's weights started with the same value everywhere (all zeros):
+    every unit gets the same gradient, and the symmetry never breaks."""
+    from gradtrace.report import gradient_status
+
+    norms = {s.key: gradient_status(s.name, r).norm for s, r in zip(call.sources, call.results)
+             if s.is_variable}
+    largest = max((n for n in norms.values() if n), default=0.0)
+    memory = call.recorder.symmetry_evidence
+    site = call.tape_info.site
+    stuck = []
+    for source in call.sources:
+        norm = norms.get(source.key)
+        mark = (site, source.key)
+        if not largest or norm is None or norm > _NEGLIGIBLE * largest:
+            memory.pop(mark, None)
+            continue
+        count, evidence = memory.get(mark, (0, None))
+        if count == 0:
+            evidence = _constant_weight_after(call, source)
+        if evidence is None:
+            continue
+        memory[mark] = (count + 1, evidence)
+        if count + 1 == SYMMETRY_CALLS:
+            stuck.append((source, evidence))
+    if not stuck:
+        return []
+    name, made_at = stuck[0][1]
+    return [call.finding(
+        "zero_gradient", [s for s, _ in stuck], made_at,
+        f"The gradient of `{stuck[0][0].name}` stayed about zero next to the others' in "
+        f"{SYMMETRY_CALLS} steps in a row. `{name}`, made here, started with the same value "
+        "in every entry (all zeros, say): every unit before it gets the same gradient, "
+        "their weights stay equal, and the symmetry never breaks.", severity="warning",
+        variant="symmetric_start")]
+
+
+def _constant_weight_after(call: GradientCall, source: Source):
+    """(name, creation line) of a variable asked about that multiplies `source`'s values
+    on their way to the loss and holds one value everywhere."""
+    import numpy as np
+
+    reads = call.ancestry.reads.get(source.key, [])
+    for op in _downstream(call.ancestry, reads)[:50]:
+        if op.op_type not in _PRODUCT_OPS:
+            continue
+        for key in op.inputs:
+            read = call.flow.producer(key)
+            for handle in getattr(read, "handles", ()):
+                variable = call.variables.get(handle)
+                if variable is None or handle == source.key:
+                    continue
+                try:
+                    values = np.asarray(variable.numpy())
+                except Exception:  # noqa: BLE001  (a variable with no value to read)
+                    continue
+                if values.size > 1 and values.dtype.kind == "f" and np.ptp(values) == 0:
+                    info = call.recorder.variables.get(handle)
+                    return (info.name if info else str(handle),
+                            info.created_at if info else None)
+    return None
+
+
+def _nonfinite(call: GradientCall, sources: list[Source]) -> Finding:
+    """Where the gradient turns non-finite: among the ops between the variables and the
+    loss, the first whose gradient is infinite at the values it was given (sqrt of a
+    distance that is 0, log of a probability that is 0); without recorded values (a
+    traced step), the first such op on the route; the loss line when there is none."""
+    singular = _singular_op(call, sources[0])
+    if singular is None:
+        return call.finding("nonfinite_gradient", sources, target_location(call),
+                            "Some gradients contain NaN or Inf.")
+    seen = "at the values it was given here" if singular.singular else "somewhere in its domain"
+    return call.finding(
+        "nonfinite_gradient", sources, singular.location,
+        f"Some gradients contain NaN or Inf. On the way from `{sources[0].name}` to the loss, "
+        f"{singular.op_type} is the first op whose gradient is infinite {seen} "
+        "(at 0 for a square root or a log, at a zero denominator for a division).")
+
+
+def nonfinite_after_training(calls: list, spoiled: list[str], summary: str,
+                             fallback: Location | None) -> Finding:
+    """Training left NaN or Inf in the weights (or the loss): on the routes of the traced
+    step's gradient, the op whose gradient is infinite somewhere in its domain, nearest
+    to a variable (the `log` of a weight rather than one deep in the loss)."""
+    best = None  # (distance from the variable, op, source)
+    for call in reversed(calls):
+        names = set(spoiled)
+        for source in call.sources:
+            if not source.is_variable or (names and source.name not in names):
+                continue
+            singular = _singular_op(call, source)
+            if singular is None:
+                continue
+            reads = call.ancestry.reads.get(source.key, [])
+            order = [id(op) for op in _downstream(call.ancestry, reads)]
+            distance = order.index(id(singular)) if id(singular) in order else len(order)
+            if best is None or distance < best[0]:
+                best = (distance, singular, source)
+        if best is not None:
+            break
+    if best is None:
+        return Finding(cause="nonfinite_gradient", variables=spoiled, location=fallback,
+                       message=summary + ".", severity="warning")
+    _, singular, source = best
+    return Finding(
+        cause="nonfinite_gradient", variables=spoiled or [source.name],
+        location=singular.location, severity="warning", message=
+        f"{summary}. On the way from `{source.name}` to the loss, {singular.op_type} is the "
+        "first op whose gradient is infinite somewhere in its domain (at 0 for a square "
+        "root or a log, at a zero denominator for a division): once its input reaches "
+        "that point, the gradient and then the weights become NaN.")
+
+
+def _singular_op(call: GradientCall, source: Source):
+    reads = call.ancestry.reads.get(source.key) if source.is_variable else None
+    if not reads:
+        return None
+    between = _downstream(call.ancestry, reads)
+    # A singular op on the way, or one feeding it: d(alpha * log(x))/d(alpha) is log(x).
+    found = next((op for op in between + _side_inputs(call, between)
+                  if op.op_type in SINGULAR_GRADIENT_OPS and op.singular), None)
+    if found is None:
+        route = [op for op, _ in call.ancestry.route_from(reads[0])]
+        found = next((op for op in route if op.op_type in SINGULAR_GRADIENT_OPS
+                      and op.singular is None), None)
+    return found
+
+
+def _side_inputs(call: GradientCall, ops: list, depth: int = 3) -> list:
+    """The ops, up to `depth` steps back, that make the other inputs of `ops`."""
+    found, seen = [], {id(op) for op in ops}
+    layer = ops
+    for _ in range(depth):
+        feeding = []
+        for op in layer:
+            for key in op.inputs:
+                node = call.flow.producer(key)
+                if node is not None and id(node) not in seen:
+                    seen.add(id(node))
+                    feeding.append(node)
+        found += feeding
+        layer = feeding
+    return found
+
+
+def _downstream(anc: Ancestry, starts: list) -> list:
+    """The ops of `anc` fed, directly or not, by the outputs of `starts`, nearest first."""
+    consumers: dict = {}
+    for node in anc.nodes:
+        for key in node.inputs:
+            consumers.setdefault(key, []).append(node)
+    found, seen = [], {id(n) for n in starts}
+    queue = deque(starts)
+    while queue:
+        for key in queue.popleft().outputs:
+            for node in consumers.get(key, ()):
+                if id(node) not in seen:
+                    seen.add(id(node))
+                    found.append(node)
+                    queue.append(node)
+    return found
+
+
+# Ops whose registered gradient is zero everywhere.
+_ZERO_GRADIENT_OPS = frozenset({"Sign"})
+
+
+def zero_by_construction(call: GradientCall) -> list[Finding]:
+    """Variables whose every path to the loss goes through an op whose gradient is zero
+    everywhere (tf.sign): their gradients exist and are exactly zero, in eager and traced
+    code alike, so they never learn."""
+    anc = call.ancestry
+    # Ops run while no tape recorded (a @tf.custom_gradient's forward pass) are not what
+    # the tape differentiates.
+    zero_ops = [n for n in anc.nodes if n.op_type in _ZERO_GRADIENT_OPS and n.recording is not False]
+    if not zero_ops:
+        return []
+    live = _reads_reached_past(call, _ZERO_GRADIENT_OPS)
+    stuck = [s for s in call.sources
+             if s.is_variable and anc.reads.get(s.key) and s.key not in live]
+    if not stuck:
+        return []
+    op = next((o for o in zero_ops if any(
+        _feeds(call, s, o) for s in stuck)), zero_ops[0])
+    return [call.finding(
+        "nondifferentiable_op", stuck, op.location,
+        f"{op.op_type} has a gradient of exactly zero everywhere, and every path from "
+        f"`{stuck[0].name}` to the loss goes through it: its gradient exists but is always "
+        "0, so it never learns.", severity="warning")]
+
+
+def _reads_reached_past(call: GradientCall, stop_ops: frozenset) -> set:
+    """The variables reached from the loss backward without crossing a `stop_ops` op."""
+    reached, seen = set(), set()
+    queue = list(call.target_keys)
+    while queue:
+        key = queue.pop()
+        if key in seen:
+            continue
+        seen.add(key)
+        node = call.flow.producer(key)
+        if node is None or node.op_type in stop_ops:
+            continue
+        if call.recorder.is_custom_gradient_output(node):  # the user's own gradient
+            reached.update(ancestry(call.flow, node.inputs).reads)
+            continue
+        reached.update(node.handles)
+        queue.extend(k for k in node.inputs if k not in node.handles)
+    return reached
+
+
+def _feeds(call: GradientCall, source: Source, op) -> bool:
+    own = ancestry(call.flow, op.inputs)
+    return bool(own.reads.get(source.key))
+
+
+def target_location(call: GradientCall) -> Location | None:
+    node = call.flow.producer(call.target_keys[0]) if call.target_keys else None
+    return (node.location if node else None) or call.location
+
+
+def gradient_statuses(call: GradientCall) -> list:
+    """Each requested source with its gradient's status and norm (values only in eager:
+    a traced gradient has none yet)."""
+    from gradtrace.report import gradient_status
+
+    if call.results is None:
+        return []
+    return [gradient_status(source.name, result)
+            for source, result in zip(call.sources, call.results)]

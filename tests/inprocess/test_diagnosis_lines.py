@@ -1,0 +1,281 @@
+"""The line a finding points at, for shapes where the cut and the line to edit differ:
+each test marks the expected line with a `# <- name` comment."""
+import warnings
+
+import numpy as np
+import tensorflow as tf
+
+import gradtrace
+
+keras = tf.keras
+
+
+def line_of(marker: str) -> int:
+    with open(__file__) as source:
+        for number, text in enumerate(source, 1):
+            if text.rstrip().endswith(f"# <- {marker}"):
+                return number
+    raise AssertionError(marker)
+
+
+def first_finding(step):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        step()
+    found = [w.message for w in caught if isinstance(w.message, gradtrace.GradientWarning)]
+    assert found, "no GradientWarning"
+    return found[0].findings[0]
+
+
+def square(x):
+    return x ** 2
+
+
+def test_a_forward_pass_inside_the_gradient_call_points_at_that_call():
+    """`t.gradient(f(x), x)` after the block: the op sits in `f`, the line to edit is the
+    one that called `f` after the tape stopped."""
+    x = tf.constant(3.0)
+
+    @gradtrace.explain()
+    def derivative():
+        with tf.GradientTape() as t:
+            t.watch(x)
+        return t.gradient(square(x), x)  # <- gradient-call
+
+    finding = first_finding(derivative)
+    assert finding.cause == "outside_tape"
+    assert finding.location.line == line_of("gradient-call")
+
+
+def test_a_forward_pass_run_by_the_caller_points_at_the_caller_line():
+    w = tf.Variable([[1.0], [2.0]], name="w")
+    x = tf.constant([[1.0, 1.0]])
+
+    def train_step(prediction):
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_sum(prediction ** 2)
+        return tape.gradient(loss, [w])
+
+    @gradtrace.explain()
+    def loop():
+        prediction = tf.matmul(x, w)  # <- forward-pass
+        return train_step(prediction)
+
+    finding = first_finding(loop)
+    assert (finding.cause, finding.variables) == ("outside_tape", ["w"])
+    assert finding.location.line == line_of("forward-pass")
+
+
+def test_nan_points_at_the_op_singular_at_its_values_not_the_first_on_the_route():
+    """`(x - 1) ** 2` is on the route too, and Pow can be singular; at x = 1e-30 only
+    the norm's square root of 0 is."""
+    x = tf.Variable(1e-30)
+
+    @gradtrace.explain()
+    def step():
+        with tf.GradientTape() as tape:
+            y = tf.norm(x * x)  # <- norm
+            loss = y + (x - 1.0) ** 2
+        return tape.gradient(loss, x)
+
+    finding = first_finding(step)
+    assert finding.cause == "nonfinite_gradient"
+    assert finding.location.line == line_of("norm")
+    assert finding.variables == ["x"]  # the user's name for an unnamed tf.Variable
+
+
+def test_nan_from_a_side_input_of_the_route_points_at_that_op():
+    """d(alpha * log(x))/d(alpha) is log(x): NaN for negative x, though Log is not
+    downstream of alpha."""
+    x = tf.constant([-1.0, 2.0])
+    alpha = tf.Variable(1.0, name="alpha")
+
+    @gradtrace.explain()
+    def step():
+        with tf.GradientTape() as tape:
+            logs = tf.math.log(x)  # <- log
+            loss = tf.reduce_sum(tf.where(x >= 0, alpha * logs, tf.zeros_like(x)))
+        return tape.gradient(loss, alpha)
+
+    finding = first_finding(step)
+    assert finding.cause == "nonfinite_gradient"
+    assert finding.location.line == line_of("log")
+
+
+def test_a_slice_taken_after_the_loss_points_where_its_source_left_the_tape():
+    r = tf.ones((2, 3))
+
+    @gradtrace.explain()
+    def step():
+        noised = r + 1.0  # <- before-tape
+        with tf.GradientTape() as tape:
+            tape.watch(r)
+            losses = tf.reduce_sum(noised ** 2, axis=1)
+        rows = tf.unstack(r)
+        return tape.gradient(losses[0], rows[0])
+
+    finding = first_finding(step)
+    assert finding.cause == "outside_tape"
+    assert finding.location.line == line_of("before-tape")
+
+
+def test_a_target_typed_in_as_a_constant_points_at_that_constant():
+    image = tf.ones((1, 4))
+
+    @gradtrace.explain()
+    def step():
+        with tf.GradientTape() as tape:
+            score = tf.constant([4.5])  # <- constant
+            return tape.gradient(score, image)
+
+    finding = first_finding(step)
+    assert (finding.cause, finding.variant) == ("disconnected", "constant_target")
+    assert finding.location.line == line_of("constant")
+
+
+def test_a_gradient_wrt_a_derived_tensor_the_target_skips_points_at_the_target_read():
+    """Integrated gradients with the prediction made from `x`, not its interpolations."""
+    x = tf.ones((1, 3))
+
+    @tf.function
+    def attributions(x):
+        prediction = tf.reduce_sum(x ** 2)  # <- prediction
+        steps = tf.linspace(0.0, 1.0, 4)[:, None] * x
+        return tf.gradients(prediction, steps)
+
+    finding = first_finding(gradtrace.explain()(lambda: attributions(x)))
+    assert (finding.cause, finding.variant) == ("wrong_sources", "target_from_other_path")
+    assert finding.location.line == line_of("prediction")
+
+
+class Polynomial(keras.layers.Layer):
+    def __init__(self, degree, **kwargs):
+        super().__init__(**kwargs)
+        self.degree = degree
+
+    def build(self, input_shape):
+        self.w = self.add_weight(shape=(4,), initializer="ones", name="w")
+        self.shape_param = self.add_weight(shape=(1,), initializer="ones", name="shape_param")
+
+    def call(self, x):
+        scaled = tf.nn.elu(self.shape_param)
+        y = self.w[0] + self.w[1] * x
+        for degree in range(2, self.degree):  # <- empty-loop
+            y += self.w[degree] * x ** degree * scaled
+        return y
+
+
+def test_weights_used_only_in_a_loop_that_ran_zero_times_point_at_the_loop():
+    layer = Polynomial(2)
+    x = tf.ones((2, 1))
+
+    @gradtrace.explain()
+    def step():
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_sum(layer(x))
+        return tape.gradient(loss, layer.trainable_variables)
+
+    finding = first_finding(step)
+    assert (finding.cause, finding.variant) == ("unused_variable", "guarded_use")
+    assert finding.location.line == line_of("empty-loop")
+    assert any("shape_param" in name for name in finding.variables)
+
+
+class WithAuxiliaryLoss(keras.layers.Layer):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.main = keras.layers.Dense(1, name="main")
+        self.aux = keras.layers.Dense(1, name="aux")
+
+    def call(self, x):
+        self.add_loss(tf.reduce_mean(self.aux(x) ** 2))
+        return self.main(x)
+
+
+def test_a_loss_that_leaves_out_add_loss_terms_points_at_the_loss():
+    layer = WithAuxiliaryLoss()
+    x = tf.ones((2, 3))
+
+    @gradtrace.explain()
+    def step():
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_mean(layer(x))  # <- loss-without-losses
+        return tape.gradient(loss, layer.trainable_variables)
+
+    finding = first_finding(step)
+    assert (finding.cause, finding.variant) == ("unused_variable", "added_loss_dropped")
+    assert finding.location.line == line_of("loss-without-losses")
+    assert all("aux" in name for name in finding.variables)
+
+
+def test_the_values_test_for_singular_ops():
+    from gradtrace.record.events import at_singular_point
+
+    assert at_singular_point("Sqrt", [np.array([0.0, 1.0])])
+    assert not at_singular_point("Sqrt", [np.array([0.5, 1.0])])
+    assert at_singular_point("RealDiv", [np.array([1.0]), np.array([0.0])])
+    assert not at_singular_point("Pow", [np.array([-1.0]), np.array(2.0)])
+    assert at_singular_point("Pow", [np.array([0.0]), np.array(0.5)])
+    assert at_singular_point("Log", [np.array([-2.0])])
+
+
+def test_a_model_that_trains_into_nan_names_the_sqrt_in_its_lambda():
+    keras.utils.set_random_seed(0)
+    inputs = keras.Input((6,))
+    hidden = keras.layers.Dense(8, activation="relu", name="middle")(inputs)
+    root = keras.layers.Lambda(lambda h: tf.sqrt(h), name="root")(hidden)  # <- sqrt
+    model = keras.Model(inputs, keras.layers.Dense(1, name="out")(root))
+    model.compile(optimizer="adam", loss="mse")
+    x = np.random.default_rng(0).normal(size=(32, 6)).astype("float32")
+
+    @gradtrace.explain()
+    def train():
+        model.fit(x, x[:, :1], epochs=2, batch_size=8, verbose=0)
+
+    finding = first_finding(train)
+    assert finding.cause == "nonfinite_gradient"
+    assert finding.location.line == line_of("sqrt")
+
+
+def test_a_traced_loop_that_writes_nan_into_a_weight_names_the_sqrt():
+    """The step is traced once (no values then); after the loop, the weight that was
+    finite when it was traced holds NaN: the sqrt on its route is named."""
+    w = tf.Variable(1.0, name="w")
+    optimizer = keras.optimizers.SGD(0.1)
+
+    @tf.function
+    def step():
+        with tf.GradientTape() as tape:
+            loss = tf.sqrt(tf.abs(w - 1.0))  # <- traced-sqrt
+        optimizer.apply_gradients([(tape.gradient(loss, w), w)])
+
+    @gradtrace.explain()
+    def train():
+        for _ in range(3):
+            step()
+
+    finding = first_finding(train)
+    assert (finding.cause, finding.variables) == ("nonfinite_gradient", ["w"])
+    assert finding.location.line == line_of("traced-sqrt")
+
+
+def test_a_zero_initialised_adapter_is_no_symmetry_problem():
+    """LoRA starts B at zero: A's gradient is zero in the first step only."""
+    rng = np.random.default_rng(0)
+    a = tf.Variable(rng.normal(size=(4, 2)).astype("float32"), name="lora_a")
+    b = tf.Variable(tf.zeros((2, 3)), name="lora_b")
+    x = tf.constant(rng.normal(size=(8, 4)).astype("float32"))
+    optimizer = keras.optimizers.SGD(0.01)
+
+    @gradtrace.explain()
+    def train():
+        for _ in range(4):
+            with tf.GradientTape() as tape:
+                loss = tf.reduce_mean((tf.matmul(tf.matmul(x, a), b) - 1.0) ** 2)
+            grads = tape.gradient(loss, [a, b])
+            optimizer.apply_gradients(zip(grads, [a, b]))
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        train()
+    assert not [w for w in caught if isinstance(w.message, gradtrace.GradientWarning)]
