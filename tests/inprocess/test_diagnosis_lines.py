@@ -81,7 +81,7 @@ def test_nan_points_at_the_op_singular_at_its_values_not_the_first_on_the_route(
     finding = first_finding(step)
     assert finding.cause == "nonfinite_gradient"
     assert finding.location.line == line_of("norm")
-    assert finding.variables == ["x"]  # the user's name for an unnamed tf.Variable
+    assert finding.variables == ["x (Variable)"]  # the user's name for an unnamed one
 
 
 def test_nan_from_a_side_input_of_the_route_points_at_that_op():

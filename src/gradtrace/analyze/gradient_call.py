@@ -163,7 +163,7 @@ def _source(recorder, flow, value, names) -> Source:
             key = _handle_key(value)
         name = info.name if info else str(value)
         if _DEFAULT_VARIABLE_NAME.fullmatch(name) and names.get(id(value)):
-            name = names[id(value)]  # `x = tf.Variable(0.5)`: the user calls it `x`
+            name = f"{names[id(value)]} ({name})"  # `x = tf.Variable(0.5)`: the user's `x`
         return Source(name, key, True, value.dtype, info)
     name = names.get(id(value)) or getattr(value, "name", None) or type(value).__name__
     if not _is_tensor(recorder.tf, value):
@@ -876,8 +876,8 @@ def _left_tape_on_the_way(call: GradientCall, source: Source) -> Finding | None:
         return None
     route = call.ancestry.route_from_key(shared)
     blocker, cause = first_blocker(route, call._blockers)
-    if blocker is None or cause != "outside_tape":
-        return None
+    if blocker is None or cause != "outside_tape" or blocker is not route[0][0]:
+        return None  # (the input itself went in while the tape recorded)
     made = call.flow.producer(source.key)
     made_at = made.location if made is not None else None
     line = f" (line {made_at.line})" if made_at else ""
