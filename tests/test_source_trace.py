@@ -57,3 +57,65 @@ def test_the_loss_is_followed_back_through_numpy_values():
 def test_no_tensor_in_the_source_gives_no_claim():
     frame, line = step_without_tensors()
     assert find_conversion(frame, line, is_tensor) is None
+
+
+def test_what_a_line_hands_back_to_its_caller(tmp_path):
+    from gradtrace.analyze.source_trace import flows_out
+    from gradtrace.findings import Location
+
+    program = tmp_path / "blocks.py"
+    program.write_text(
+        "def block(x):\n"
+        "    y = f(x)\n"                                 # 2: returned as it is
+        "    return y\n"
+        "def packed(x):\n"
+        "    a = f(x)\n"                                 # 5: packed into a returned tuple
+        "    out = (x, a)\n"
+        "    return out\n"
+        "def picked(x):\n"
+        "    outs = f(x)\n"                              # 9: only a part goes on
+        "    first = outs[0]\n"
+        "    return first\n"
+        "def dropped(x):\n"
+        "    u = f(x)\n"                                 # 13: never used
+        "    return g(x)\n"
+        "def branched(x):\n"
+        "    v = f(x)\n"                                 # 16: returned under a condition only
+        "    if x:\n"
+        "        return v\n"
+        "    return x\n")
+    at = lambda line: Location(str(program), line, "")  # noqa: E731
+    assert flows_out(at(2)) and flows_out(at(5))
+    assert not flows_out(at(9)) and not flows_out(at(13)) and not flows_out(at(16))
+
+
+def test_a_name_never_read_after_its_line_is_a_dropped_result(tmp_path):
+    from gradtrace.analyze.source_trace import dropped_result
+    from gradtrace.findings import Location
+
+    program = tmp_path / "model.py"
+    program.write_text(
+        "def call(x):\n"
+        "    u3 = up(x)\n"
+        "    u3 = conv(u3)\n"
+        "    u2 = up(x)\n"
+        "    return u2\n")
+    assert dropped_result(Location(str(program), 3, "call")) == "u3"
+    assert dropped_result(Location(str(program), 2, "call")) is None  # read on line 3
+
+
+def test_the_layer_written_inside_a_sequential_statement(tmp_path):
+    from gradtrace.analyze.source_trace import constructor_line
+    from gradtrace.findings import Location
+
+    program = tmp_path / "seq.py"
+    program.write_text(
+        "model = keras.Sequential([\n"
+        "    keras.Input((1,)),\n"
+        "    keras.layers.Dense(1,\n"
+        "                       use_bias=False),\n"
+        "    keras.layers.Dense(1)])\n")
+    at = Location(str(program), 1, "<module>")
+    assert constructor_line(at, "Dense", 0) == 3
+    assert constructor_line(at, "Dense", 1) == 5
+    assert constructor_line(at, "Dense", 2) is None

@@ -26,6 +26,12 @@ _VARIANT_WORDS = {
     "constant_target": "the target is made from constants alone",
     "used_in_lambda": "a Lambda layer's function calls other layers",
     "guarded_use": "the variables are used only under a loop or condition that did not count",
+    "dropped_result": "a result is computed and then never used",
+    "exp_overflow": "`exp` overflows",
+    "domain_edge": "`acos`, `asin` or `atanh` reach the edge of their domain",
+    "saturated": "a softmax, sigmoid or tanh saturated",
+    "dead_layer": "a layer's output is zero for every input",
+    "variable_rebound": "a variable's update rebinds its name to a tensor",
     "added_loss_dropped": "a loss given to `add_loss` is left out of the loss",
     "symmetric_start": "weights start with the same value everywhere",
     "target_from_other_path": "the target reads the input on another path than the tensor asked about",
@@ -205,6 +211,9 @@ _CAUSES = [
             ("added_loss_dropped", "Add the layers' losses to the loss you differentiate: "
              "`loss = loss + sum(model.losses)` (in a custom loop, `train_step` or "
              "`compute_loss`)."),
+            ("dropped_result", "Use the result that is dropped where it belongs (a later "
+             "line reads another value instead: `u2 = self.up_2(x2)` where `u3` was meant), "
+             "or remove the computation and the layers that make it."),
             ("guarded_use", "Create these weights only when the code that uses them runs "
              "(the same condition, or a loop that runs at least once for this setting), or "
              "change the setting that skips that code."),
@@ -248,6 +257,11 @@ _CAUSES = [
         fix="Call `tape.watch(tensor)` inside the tape before the tensor is used.",
         example="with tf.GradientTape() as tape:\n    score = model(image)",
         use_instead="with tf.GradientTape() as tape:\n    tape.watch(image)\n    score = model(image)",
+        variant_fixes=(
+            ("variable_rebound", "Update the variable in place, `w.assign_sub(learning_rate * "
+             "dw)` (or an optimizer's `apply_gradients`): it stays a tf.Variable, which every "
+             "tape watches."),
+        ),
     ),
     Cause(
         slug="integer_variable",
@@ -307,6 +321,13 @@ _CAUSES = [
             ("symmetric_start", "Start the weights from random values (Glorot, or "
              "`tf.random.normal(shape, stddev=0.1)`), not `tf.zeros`: biases may start at zero, "
              "weight matrices may not."),
+            ("dead_layer", "Do not end a regression model with `activation=\"relu\"` "
+             "(use a linear output), and start ReLU layers so that some units are active: "
+             "a bias initializer above zero, `LeakyReLU`, or scaled inputs."),
+            ("saturated", "Keep the activation out of its flat ends: scale the inputs "
+             "(`x / 255`), average the loss over the batch instead of summing it, lower the "
+             "learning rate, and compute the loss from logits "
+             "(`tf.nn.softmax_cross_entropy_with_logits`, `from_logits=True`)."),
         ),
         example="model.compile(loss=\"categorical_crossentropy\")  # 1-unit sigmoid output",
         use_instead="model.compile(loss=\"binary_crossentropy\")",
@@ -320,6 +341,15 @@ _CAUSES = [
         fix="Look for log/sqrt/division of zero or negative values; clip or add an epsilon.",
         example="loss = -tf.reduce_mean(tf.math.log(p))",
         use_instead="loss = -tf.reduce_mean(tf.math.log(p + 1e-7))",
+        variant_fixes=(
+            ("domain_edge", "Keep the input strictly inside the domain, where the gradient "
+             "is finite: `tf.math.acos(tf.clip_by_value(c, -1 + 1e-7, 1 - 1e-7))` (a cosine "
+             "similarity reaches 1 exactly for identical vectors)."),
+            ("exp_overflow", "Keep `exp`'s input bounded where it can grow: "
+             "`tf.exp(tf.minimum(x, 0.0)) - 1` in the branch of a `tf.where` that needs it "
+             "(both branches are computed, and differentiated), or the built-in activation; "
+             "scaling the inputs helps too."),
+        ),
     ),
     Cause(
         slug="frozen_model",

@@ -279,3 +279,162 @@ def test_a_zero_initialised_adapter_is_no_symmetry_problem():
         warnings.simplefilter("always")
         train()
     assert not [w for w in caught if isinstance(w.message, gradtrace.GradientWarning)]
+
+
+class Block(keras.layers.Layer):
+    """A block class used twice: its `call` lines run for a used and an unused instance."""
+
+    def __init__(self, units, **kwargs):
+        super().__init__(**kwargs)
+        self.dense = keras.layers.Dense(units)
+
+    def call(self, x):
+        y = self.dense(x)
+        return y
+
+
+class DropsOneBranch(keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.first, self.second, self.head = Block(3), Block(3), Block(1)
+
+    def call(self, x):
+        kept = self.first(x)
+        dropped = self.second(kept)  # <- dropped-result
+        return self.head(kept)
+
+
+def test_an_unused_block_of_a_shared_class_points_where_its_result_is_dropped():
+    """The unused block's weights are read inside `Block.call`, a line the used blocks
+    run too: the finding follows its values out to the line whose result nothing reads."""
+    model = DropsOneBranch()
+    x = tf.ones((2, 4))
+
+    @gradtrace.explain()
+    def step():
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_sum(model(x))
+        return tape.gradient(loss, model.trainable_variables)
+
+    finding = first_finding(step)
+    assert (finding.cause, finding.variant) == ("unused_variable", "dropped_result")
+    assert finding.location.line == line_of("dropped-result")
+    assert len(finding.variables) == 2 and all("block_1" in v for v in finding.variables)
+
+
+def test_a_softmax_saturated_after_one_huge_step_is_named_as_the_stall():
+    """Unscaled inputs and a summed loss: after the first step every probability is 0 or
+    1 in float32, the gradients collapse and the loss stays bit-identical."""
+    rng = np.random.default_rng(0)
+    x = tf.constant(rng.integers(0, 256, size=(16, 300)).astype("float32"))
+    y = tf.one_hot(rng.integers(0, 3, size=16), 3)
+    w = tf.Variable(tf.zeros((300, 3)), name="W")
+    optimizer = keras.optimizers.SGD(0.5)
+
+    @gradtrace.explain()
+    def train():
+        for _ in range(3):
+            with tf.GradientTape() as tape:
+                p = tf.nn.softmax(tf.matmul(x, w))  # <- softmax
+                loss = -tf.reduce_sum(y * tf.math.log(p + 1e-10))
+            optimizer.apply_gradients([(tape.gradient(loss, w), w)])
+
+    finding = first_finding(train)
+    assert (finding.cause, finding.variant) == ("zero_gradient", "saturated")
+    assert finding.location.line == line_of("softmax")
+
+
+def test_the_values_test_for_saturated_activations():
+    from gradtrace.record.events import saturated
+
+    assert saturated("Softmax", np.array([[0.0, 0.99999994, 0.0]], "float32"))
+    assert not saturated("Softmax", np.array([[0.1, 0.8, 0.1]], "float32"))
+    assert saturated("Tanh", np.array([-1.0, 1.0], "float32"))
+    assert not saturated("Tanh", np.array([0.0], "float32"))
+
+
+def test_a_variable_rebound_to_a_tensor_points_at_the_update():
+    w = tf.Variable(0.0, name="w")
+    x = tf.constant([1.0, 2.0])
+
+    @gradtrace.explain()
+    def train():
+        nonlocal w
+        for _ in range(2):
+            with tf.GradientTape() as tape:
+                loss = tf.reduce_sum((w * x - 1.0) ** 2)
+            grad = tape.gradient(loss, w)
+            if grad is None:
+                return
+            w = w - 0.1 * grad  # <- rebind
+
+    finding = first_finding(train)
+    assert (finding.cause, finding.variant) == ("unwatched_tensor", "variable_rebound")
+    assert finding.location.line == line_of("rebind")
+
+
+def test_exp_overflow_in_a_custom_activation_under_fit_names_the_exp():
+    """Traced by fit, there are no values: the exp the user wrote comes before the ops
+    of Keras' own layers."""
+    def activation(x):
+        return tf.where(x > 0, x, tf.exp(x) - 1.0)  # <- exp
+
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((20,)), keras.layers.Dense(8),
+                              keras.layers.Activation(activation), keras.layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    x = np.random.default_rng(0).integers(0, 256, size=(32, 20)).astype("float32")
+
+    @gradtrace.explain()
+    def train():
+        model.fit(x, x[:, :1], epochs=1, batch_size=16, verbose=0)
+
+    finding = first_finding(train)
+    assert (finding.cause, finding.variant) == ("nonfinite_gradient", "exp_overflow")
+    assert finding.location.line == line_of("exp")
+
+
+def test_a_dead_relu_output_under_fit_points_at_that_layer():
+    keras.utils.set_random_seed(0)
+    x = np.linspace(-1, 1, 8).reshape(8, 1).astype("float32")
+
+    @gradtrace.explain()
+    def train():
+        inputs = keras.Input((1,))
+        out = keras.layers.Dense(1, activation="relu",  # <- dead-relu
+                                 bias_initializer=keras.initializers.Constant(-10.0))(inputs)
+        model = keras.Model(inputs, out)
+        model.compile(optimizer="adam", loss="mse")
+        model.fit(x, 2 * x + 3, epochs=2, verbose=0)
+
+    finding = first_finding(train)
+    assert (finding.cause, finding.variant) == ("zero_gradient", "dead_layer")
+    assert finding.location.line == line_of("dead-relu")
+
+
+def test_a_raw_variable_that_only_decides_a_comparison_is_not_untracked():
+    """An augmentation probability held as a plain tf.Variable: the loss depends on it
+    only through `random < probability`, which has no gradient, tracked or not."""
+    class Augment(keras.layers.Layer):
+        def __init__(self):
+            super().__init__()
+            self.probability = tf.Variable(0.5)
+            self.dense = keras.layers.Dense(1)
+
+        def call(self, x):
+            keep = tf.random.stateless_uniform(tf.shape(x), seed=(1, 2)) < self.probability
+            return self.dense(tf.where(keep, x, 0.0))
+
+    layer = Augment()
+    x = tf.ones((4, 3))
+
+    @gradtrace.explain()
+    def step():
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_sum(layer(x))
+        return tape.gradient(loss, layer.dense.trainable_variables)
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        step()
+    assert not [w for w in caught if isinstance(w.message, gradtrace.GradientWarning)]

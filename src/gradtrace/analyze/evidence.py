@@ -40,6 +40,25 @@ def first_blocker(route: list, memo: dict | None = None) -> tuple[OpNode | None,
     return found
 
 
+def reads_with_gradient(flow, targets) -> set:
+    """The variable handles reached from `targets` backward through ops that let a
+    gradient through: the variables that can get a gradient from them (a variable that
+    only decides a comparison, such as an augmentation probability, cannot)."""
+    reached, seen = set(), set()
+    queue = list(targets)
+    while queue:
+        key = queue.pop()
+        if key in seen:
+            continue
+        seen.add(key)
+        node = flow.producer(key)
+        if node is None or _blocks(node, key):
+            continue
+        reached.update(node.handles)
+        queue.extend(k for k in node.inputs if k not in node.handles)
+    return reached
+
+
 def _blocks(node: OpNode, out_key=None) -> str:
     op = node.op_type
     if op in _STOP_OPS:

@@ -7,6 +7,7 @@ attribute 'numpy'". The traceback still holds the tensor and the user's line.
 """
 from __future__ import annotations
 
+import linecache
 import re
 
 from gradtrace import frames
@@ -88,13 +89,26 @@ def _symbolic_conversion(recorder, exc: BaseException, outer: BaseException) -> 
             if info is not None and info.trainable and info.name not in variables:
                 variables.append(info.name)
     location = frames.exception_location(exc) or frames.exception_location(outer)
-    what = "a symbolic tensor" if not tensors else f"`{tensors[0].name}`"
+    what = _converted_name(tensors, variables, location)
     return Finding(
         cause="numpy_conversion", variables=variables, location=location,
         message=f"{what} was converted to NumPy while TensorFlow traced the step "
         "(tf.function or model.fit): traced code has no values to convert, and even in eager "
         "code the conversion would cut the gradient.",
     )
+
+
+def _converted_name(tensors: list, variables: list[str], location) -> str:
+    """The converted tensor in the user's words: the variable it reads, the expression
+    written before `.numpy()`, or TensorFlow's name for it as the last resort."""
+    if tensors and getattr(getattr(tensors[0], "op", None), "type", "") == "ReadVariableOp" \
+            and len(variables) == 1:
+        return f"the value of `{variables[0]}`"
+    line = linecache.getline(location.file, location.line) if location is not None else ""
+    written = re.search(r"([A-Za-z_][\w.]*(?:\[[^\]]*\])?)\.numpy\(\)", line)
+    if written:
+        return f"`{written.group(1)}`"
+    return f"`{tensors[0].name}`" if tensors else "a symbolic tensor"
 
 
 def _symbolic_tensors_in(exc: BaseException) -> list:

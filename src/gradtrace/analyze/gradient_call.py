@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gradtrace import frames
-from gradtrace.analyze import source_trace
+from gradtrace.analyze import dead_end, source_trace
 from gradtrace.analyze.dataflow import Ancestry, GraphFlow, ancestry
 from gradtrace.analyze.evidence import (PY_FUNC_OPS, evidence_path, first_blocker,
-                                        forget_registrations)
+                                        forget_registrations, reads_with_gradient)
 from gradtrace.analyze.flowgraph import FlowGraph, FlowOp
 from gradtrace.analyze.gradient_values import target_location, value_findings, zero_by_construction
 from gradtrace.findings import Finding, Location, PathStep
@@ -53,6 +53,7 @@ class GradientCall:
     frame: Any = None  # the user's frame that called tape.gradient, alive while diagnosing
     loss_callable_at: Location | None = None  # `minimize(loss_fn)`: where loss_fn is defined
     variables: dict = field(default_factory=dict)  # source key -> the variable asked about
+    loss_value: float | None = None  # an eager scalar target's value
     _ancestry: Ancestry | None = None
     _graphs: dict = field(default_factory=dict)  # the picture for each blocker
     _blockers: dict = field(default_factory=dict)  # first_blocker's answers, per route step
@@ -98,13 +99,28 @@ class GradientCall:
         variables = {b.key: s for b, s in zip(built, flat_sources) if b.is_variable}
         return cls(recorder, tape, info, flow, compiled, target_keys, target_type,
                    built, results, exc, location, custom_nones, watched, frame,
-                   _loss_callable_location(call_frame), variables)
+                   _loss_callable_location(call_frame), variables, _scalar_value(flat_targets))
 
     @property
     def ancestry(self) -> Ancestry:
         if self._ancestry is None:
             self._ancestry = ancestry(self.flow, self.target_keys)
         return self._ancestry
+
+    @functools.cached_property
+    def gradient_reads(self) -> set:
+        """The variables the targets reach through ops that let a gradient through."""
+        return reads_with_gradient(self.flow, self.target_keys)
+
+    @functools.cached_property
+    def live_lines(self) -> set:
+        """The user lines that ops on the way to the loss ran under."""
+        return dead_end.live_lines(self.ancestry.nodes)
+
+    @functools.cached_property
+    def step_ops(self) -> list:
+        """The eager ops logged since the tape opened, oldest first."""
+        return dead_end.step_ops(self.recorder, self.tape_info.start_key)
 
     @functools.cached_property
     def loss_location(self) -> Location | None:
@@ -124,6 +140,17 @@ class GradientCall:
     def finding(self, cause: str, sources, location, message: str, path=(), **kw) -> Finding:
         return Finding(cause=cause, message=message, variables=[s.name for s in sources],
                        location=location or self.location, path=list(path), **kw)
+
+
+def _scalar_value(targets: list) -> float | None:
+    """The value of a single eager scalar target (the loss), else None."""
+    if len(targets) != 1 or not hasattr(targets[0], "_numpy"):
+        return None
+    try:
+        value = targets[0]._numpy()
+        return float(value) if getattr(value, "size", 0) == 1 else None
+    except Exception:  # noqa: BLE001  (a symbolic tensor, a non-numeric dtype)
+        return None
 
 
 def _loss_callable_location(frame) -> Location | None:
@@ -771,11 +798,28 @@ def _unused(call: GradientCall, source: Source, got: list[Source]) -> Finding | 
             "the other variables train.",
             group=("unused_variable", "guarded", where.file, guarded.guard_line),
             variant="guarded_use")
+    group = ("unused_variable", "computed", where.file, where.function) if computed else ()
+    dropped = source_trace.dropped_result(where) if computed else None
+    if computed and where in call.live_lines and where != call.location:
+        return call.finding(
+            "unused_variable", [source], where,
+            f"`{source.name}`{defined} reaches this line: what it computes comes back here "
+            "together with values that do reach the loss, and the code after this line "
+            "uses only those; the other variables train.", group=group,
+            variant="dropped_result")
+    if dropped is not None:
+        return call.finding(
+            "unused_variable", [source], where,
+            f"`{source.name}`{defined} goes into `{dropped}`, computed here, and nothing "
+            f"reads `{dropped}` afterwards: its result is dropped, so the variable never "
+            "reaches the loss; the other variables train.", group=group,
+            variant="dropped_result")
     return call.finding(
         "unused_variable", [source], where,
+        f"`{source.name}`{defined} is computed as far as this line, and what the line makes "
+        "never reaches the loss; the other variables train." if computed else
         f"`{source.name}`{defined} is computed but never reaches the loss; the other "
-        "variables train.",
-        group=("unused_variable", "computed", where.file, where.function) if computed else ())
+        "variables train.", group=group)
 
 
 def _dropped_added_loss(call: GradientCall, source: Source) -> Finding | None:
@@ -810,18 +854,26 @@ def _unused_location(call: GradientCall, handle) -> Location | None:
     return info.created_at if info else None
 
 
+def _asking_at(call: GradientCall) -> Location | None:
+    """The user's line in the function that asked for the gradient: where the tape was
+    opened (for a traced step, its line inside the tf.function), else the call."""
+    return call.tape_info.opened_at or call.location
+
+
 def _last_read_location(call: GradientCall, handle) -> Location | None:
+    """The step's last read of the variable, or the line where its values stop
+    (`dead_end`): a block class used twice runs the read's line for used layers too."""
     if call.compiled and call.target_keys:
         reads = call.flow.graph_reads(call.target_keys[0], handle)
         if reads:  # traced: the step's own read of the variable, from its traceback
-            return frames.location_from_stack(reads[-1].traceback)
-    start = call.tape_info.start_key
-    for key, node in reversed(call.recorder.producers.items()):
-        if isinstance(key, int) and 0 <= key <= start:  # (assigns have negative keys)
-            break
-        if handle in node.handles and node.location is not None:
-            return node.location
-    return None
+            return (dead_end.traced_where_values_stop(reads, call.live_lines, _asking_at(call))
+                    or frames.location_from_stack(reads[-1].traceback))
+    ops = call.step_ops
+    reads = [node for node in ops if handle in node.handles and node.location is not None]
+    if not reads:
+        return None
+    return (dead_end.where_values_stop(ops, reads, call.live_lines, _asking_at(call))
+            or reads[-1].location)
 
 
 def _tensor_source(call: GradientCall, source: Source) -> Finding:
@@ -831,6 +883,9 @@ def _tensor_source(call: GradientCall, source: Source) -> Finding:
     if unrelated is not None:
         return unrelated
     if not _watched_by_this_tape(call, source):
+        rebound = _rebound_variable(call, source)
+        if rebound is not None:
+            return rebound
         return call.finding(
             "unwatched_tensor", [source], call.tape_info.opened_at,
             f"`{source.name}` is a plain tensor, not a variable, and the tape opened here never "
@@ -917,6 +972,26 @@ def _integer_tensor(call: GradientCall, source: Source) -> Finding:
         "floating-point values, so nothing flows back into integer indices, ids or labels.",
         severity="error", variant="integer_tensor",
         group=("integer_variable", "tensor", call.location))
+
+
+def _rebound_variable(call: GradientCall, source: Source) -> Finding | None:
+    """A tensor computed from a variable, under a name that the function rebinds to an
+    expression of itself (`w = w - lr * dw`): the variable's update replaced it with a
+    plain tensor, which no tape watches."""
+    if call.frame is None or not isinstance(source.key, int):
+        return None
+    reads = ancestry(call.flow, [source.key], limit=10_000).reads
+    variables = [call.recorder.variables[h] for h in reads if h in call.recorder.variables]
+    line = source_trace.rebinding_update(call.frame, source.name) if variables else None
+    if line is None:
+        return None
+    where = Location(call.location.file, line, call.location.function)
+    return call.finding(
+        "unwatched_tensor", [source], where,
+        f"`{source.name}` was the variable `{variables[0].name}`, but this line rebinds the "
+        f"name to a new value computed from it: from then on `{source.name}` is a plain "
+        "tensor, which the tape does not watch, and the variable itself is never updated.",
+        severity="error", variant="variable_rebound")
 
 
 def _watched_by_this_tape(call: GradientCall, source: Source) -> bool:
@@ -1139,8 +1214,8 @@ def _untracked(call: GradientCall, any_raw: bool = False) -> list[Finding]:
         info = call.recorder.variables.get(key)
         if key in requested or info is None or not info.trainable or not info.raw_in_user_code:
             continue
-        if not any(r.recording is not False for r in reads):
-            continue
+        if not any(r.recording is not False for r in reads) or key not in call.gradient_reads:
+            continue  # read outside the tape, or only to decide a comparison (a probability)
         if not (any_raw or info.owner_is_keras3_layer or _created_in_step(call, key, info)):
             continue
         where = f"in {info.owner}" if info.owner else "inside the training step"

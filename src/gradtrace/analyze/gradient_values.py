@@ -4,9 +4,11 @@ zero everywhere. Also used after `fit`, on the step it traced, when training lef
 in the weights."""
 from __future__ import annotations
 
+import os
 from collections import deque
 from typing import TYPE_CHECKING
 
+from gradtrace import frames
 from gradtrace.analyze.dataflow import Ancestry, ancestry
 from gradtrace.findings import Finding, Location
 from gradtrace.record.events import SINGULAR_GRADIENT_OPS
@@ -30,7 +32,7 @@ def value_findings(call: GradientCall) -> list[Finding]:
             "zero_gradient", [source for source, _ in statuses], target_location(call),
             "Every gradient exists but is exactly zero: the loss does not change with any of "
             "the variables, so training cannot make progress.")]
-    return _stuck_by_symmetry(call)
+    return _stuck_by_symmetry(call) or _stalled_by_saturation(call)
 
 
 # How long a layer's gradient must stay negligible, in gradient calls of one site, before
@@ -79,6 +81,39 @@ def _stuck_by_symmetry(call: GradientCall) -> list[Finding]:
         variant="symmetric_start")]
 
 
+_COLLAPSED = 1e-6  # of the first call's largest gradient norm
+
+
+def _stalled_by_saturation(call: GradientCall) -> list[Finding]:
+    """Training that stopped after its first steps: the gradients collapsed to almost
+    nothing next to the first call's, the loss did not change by a single bit since the
+    last call, and a softmax, sigmoid or tanh on the way put out only exact 0s and 1s,
+    where its gradient is exactly zero (unscaled inputs, or a huge first step)."""
+    from gradtrace.report import gradient_status
+
+    norms = [gradient_status(s.name, r).norm for s, r in zip(call.sources, call.results)
+             if s.is_variable]
+    largest = max((n for n in norms if n is not None), default=None)
+    memory = call.recorder.stall_evidence
+    first, last_loss = memory.get(call.tape_info.site, (None, None))
+    memory[call.tape_info.site] = (largest if first is None else first, call.loss_value)
+    if not first or largest is None or largest > _COLLAPSED * first:
+        return []
+    if call.loss_value is None or call.loss_value != last_loss or call.loss_value == 0:
+        return []
+    reads = [r for s in call.sources if s.is_variable for r in call.ancestry.reads.get(s.key, [])]
+    op = next((op for op in _downstream(call.ancestry, reads) if op.saturated), None)
+    if op is None:
+        return []
+    sources = [s for s in call.sources if s.is_variable]
+    return [call.finding(
+        "zero_gradient", sources, op.location,
+        f"After the first step the gradients fell to {largest:.2g}, against {first:.2g} then, "
+        f"and the loss has not changed by a single bit since the last step: every output of "
+        f"this {op.op_type} is 0 or 1 to within 1e-6 (saturated), where its gradient is zero "
+        "in float32, so nothing before it can learn.", severity="warning", variant="saturated")]
+
+
 def _constant_weight_after(call: GradientCall, source: Source):
     """(name, creation line) of a variable asked about that multiplies `source`'s values
     on their way to the loss and holds one value everywhere."""
@@ -116,10 +151,11 @@ def _nonfinite(call: GradientCall, sources: list[Source]) -> Finding:
                             "Some gradients contain NaN or Inf.")
     seen = "at the values it was given here" if singular.singular else "somewhere in its domain"
     return call.finding(
-        "nonfinite_gradient", sources, singular.location,
+        "nonfinite_gradient", sources, _shown_at(singular),
         f"Some gradients contain NaN or Inf. On the way from `{sources[0].name}` to the loss, "
-        f"{singular.op_type} is the first op whose gradient is infinite {seen} "
-        "(at 0 for a square root or a log, at a zero denominator for a division).")
+        f"{_singular_type(singular)} is the first op whose gradient is infinite {seen} "
+        f"({_where_infinite(_singular_type(singular))}).",
+        variant=_variant(_singular_type(singular)))
 
 
 def nonfinite_after_training(calls: list, spoiled: list[str], summary: str,
@@ -147,28 +183,103 @@ def nonfinite_after_training(calls: list, spoiled: list[str], summary: str,
         return Finding(cause="nonfinite_gradient", variables=spoiled, location=fallback,
                        message=summary + ".", severity="warning")
     _, singular, source = best
+    op_type = _singular_type(singular)
     return Finding(
         cause="nonfinite_gradient", variables=spoiled or [source.name],
-        location=singular.location, severity="warning", message=
-        f"{summary}. On the way from `{source.name}` to the loss, {singular.op_type} is the "
-        "first op whose gradient is infinite somewhere in its domain (at 0 for a square "
-        "root or a log, at a zero denominator for a division): once its input reaches "
-        "that point, the gradient and then the weights become NaN.")
+        location=_shown_at(singular), severity="warning", variant=_variant(op_type),
+        message=f"{summary}. On the way from `{source.name}` to the loss, {op_type} "
+        f"is the first op whose gradient is infinite somewhere in its domain "
+        f"({_where_infinite(op_type)}): once its input reaches that point, the "
+        "gradient and then the weights become NaN.")
+
+
+_WHERE_INFINITE = {
+    "Sqrt": "at 0: the square root of a distance or norm that is 0",
+    "Rsqrt": "at 0", "Reciprocal": "at 0", "Inv": "at 0",
+    "Log": "at 0 and below: the log of a probability that is 0",
+    "Log1p": "at -1 and below", "Lgamma": "at 0 and the negative integers",
+    "Digamma": "at 0 and the negative integers", "Xlogy": "where its argument is 0",
+    "RealDiv": "where the denominator is 0", "Div": "where the denominator is 0",
+    "Xdivy": "where the denominator is 0", "Pow": "at 0 for an exponent below 1",
+    "Acos": "at -1 and 1", "Asin": "at -1 and 1", "Atanh": "at -1 and 1",
+    "Exp": "it overflows to Inf for inputs above about 88 in float32, even in the branch "
+    "of a `tf.where` that is not taken, whose gradient is then 0 * Inf = NaN",
+}
+_WHERE_INFINITE["Expm1"] = _WHERE_INFINITE["Exp"]
+
+
+def _where_infinite(op_type: str) -> str:
+    return _WHERE_INFINITE.get(op_type, "at a point of its domain")
+
+
+def _variant(op_type: str) -> str:
+    if op_type in ("Exp", "Expm1"):
+        return "exp_overflow"
+    return "domain_edge" if op_type in ("Acos", "Asin", "Atanh") else ""
 
 
 def _singular_op(call: GradientCall, source: Source):
+    """Among the ops after the variable's reads, and those feeding them (d(a * log(x))/da
+    is log(x)), the first whose gradient is infinite at the values it was given. Without
+    values (a traced step): the nearest one whose gradient is infinite somewhere, ops the
+    user wrote (a custom activation, a loss) before those of Keras' own layers."""
     reads = call.ancestry.reads.get(source.key) if source.is_variable else None
     if not reads:
         return None
     between = _downstream(call.ancestry, reads)
-    # A singular op on the way, or one feeding it: d(alpha * log(x))/d(alpha) is log(x).
-    found = next((op for op in between + _side_inputs(call, between)
-                  if op.op_type in SINGULAR_GRADIENT_OPS and op.singular), None)
+    candidates = [op for op in between + _side_inputs(call, between)
+                  if _singular_type(op) is not None]
+    found = next((op for op in candidates if op.singular), None)
     if found is None:
-        route = [op for op, _ in call.ancestry.route_from(reads[0])]
-        found = next((op for op in route if op.op_type in SINGULAR_GRADIENT_OPS
-                      and op.singular is None), None)
+        unknown = [op for op in candidates if op.singular is None]
+        found = min(unknown, key=lambda op: not _written_by_user(op), default=None)
     return found
+
+
+_BODY_ATTRIBUTES = ("body", "then_branch", "else_branch", "f")  # While, If, function calls
+
+
+def _singular_type(op) -> str | None:
+    """The op's type when its gradient can be infinite (SINGULAR_GRADIENT_OPS); for a
+    traced loop, condition or function call (a Keras RNN's `tf.while_loop`), that of the
+    first such op inside its body."""
+    if op.op_type in SINGULAR_GRADIENT_OPS:
+        return op.op_type
+    graph_op = op.graph_op
+    if graph_op is None or not op.op_type.endswith(("While", "If", "PartitionedCall")):
+        return None
+    for attribute in _BODY_ATTRIBUTES:
+        try:
+            name = graph_op.get_attr(attribute).name
+            body = graph_op.graph._get_function(name).graph
+        except Exception:  # noqa: BLE001  (no such attribute, a function not kept)
+            continue
+        inner = next((o.type for o in body.get_operations()
+                      if o.type in SINGULAR_GRADIENT_OPS), None)
+        if inner is not None:
+            return inner
+    return None
+
+
+def _written_by_user(op) -> bool:
+    """A traced op made by the user's own code (`tf.exp(x)` in their activation), not by
+    a library function (Keras' `ops.exp`): the first frame out of TensorFlow's own op
+    wrappers is the user's."""
+    traceback = getattr(op.graph_op, "traceback", None) if op.graph_op is not None else None
+    for frame in reversed(traceback or ()):
+        if frames.is_user_file(frame.filename):
+            return True
+        if f"{os.sep}tensorflow{os.sep}" not in frame.filename:
+            return False
+    return False
+
+
+def _shown_at(op) -> Location | None:
+    """Where to show an op: its user line, or for an op of a Keras layer traced inside
+    `fit`, the line that made the layer (`SimpleRNN(activation="exponential")`)."""
+    if op.made_at is not None and not _written_by_user(op):
+        return op.made_at
+    return op.location
 
 
 def _side_inputs(call: GradientCall, ops: list, depth: int = 3) -> list:

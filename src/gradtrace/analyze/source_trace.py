@@ -412,6 +412,119 @@ def guarded_use(location) -> GuardedUse | None:
     return GuardedUse(name, uses[first].lineno, guards[first].lineno, _GUARDS[type(guards[first])])
 
 
+def dropped_result(location) -> str | None:
+    """The name assigned on `location`'s line (`u3 = self.up_conv2(u3)`) when the function
+    never reads it afterwards (nor, inside a loop, anywhere in that loop): a result
+    computed and then dropped."""
+    tree = _parsed(location.file) if location is not None else None
+    scope = _innermost_def(tree, location.line) if tree is not None else None
+    if scope is None:
+        return None
+    assignment = next((n for n in ast.walk(scope) if isinstance(n, (ast.Assign, ast.AnnAssign))
+                       and n.lineno == location.line), None)
+    targets = getattr(assignment, "targets", None) or [getattr(assignment, "target", None)]
+    if assignment is None or len(targets) != 1 or not isinstance(targets[0], ast.Name):
+        return None
+    name = targets[0].id
+    loops = [n for n in ast.walk(scope) if isinstance(n, (ast.For, ast.While))
+             and n.lineno <= location.line <= (n.end_lineno or 0)]
+    after = min([location.line + 1] + [loop.lineno for loop in loops])
+    read = any(isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load)
+               and n.lineno >= after and n.lineno != location.line for n in ast.walk(scope))
+    return None if read else name
+
+
+def flows_out(location) -> bool:
+    """Whether what `location`'s line assigns is handed back to the caller as it is: a
+    `return` later in the same block returns it, directly or packed with others
+    (`outputs = (sequence, pooled)`; `return outputs`), with no branch in between. Only
+    packing counts: `outputs[0]` or `f(outputs)` may leave it behind."""
+    tree = _parsed(location.file) if location is not None else None
+    scope = _innermost_def(tree, location.line) if tree is not None else None
+    block, index = _statement_at(scope, location.line) if scope is not None else (None, None)
+    if block is None:
+        return False
+    statement = block[index]
+    if isinstance(statement, ast.Return):
+        return True
+    tracked = _assigned_names(statement) if isinstance(statement, ast.Assign) else set()
+    for later in block[index + 1:]:
+        if not tracked:
+            return False
+        if isinstance(later, ast.Return):
+            return later.value is not None and _packs(later.value, tracked)
+        if isinstance(later, ast.Assign):
+            targets = _assigned_names(later)
+            tracked = (tracked | targets) if _packs(later.value, tracked) else (tracked - targets)
+        elif not isinstance(later, (ast.Expr, ast.AugAssign, ast.AnnAssign, ast.Pass)):
+            return False  # a branch or a loop: what follows may not run
+    return False
+
+
+def _packs(value, names: set[str]) -> bool:
+    """`value` is one of `names`, or a tuple or list literal holding one."""
+    if isinstance(value, ast.Name):
+        return value.id in names
+    if isinstance(value, (ast.Tuple, ast.List)):
+        return any(_packs(element, names) for element in value.elts)
+    if isinstance(value, ast.Starred):
+        return _packs(value.value, names)
+    return False
+
+
+def _statement_at(scope, line: int):
+    """The statement list of `scope` (or of a block nested in it) holding the statement
+    that spans `line`, and its index there."""
+    for node in ast.walk(scope):
+        for field in ("body", "orelse", "finalbody"):
+            block = getattr(node, field, None)
+            if not isinstance(block, list):
+                continue
+            for index, statement in enumerate(block):
+                if isinstance(statement, ast.stmt) and statement.lineno <= line <= (
+                        statement.end_lineno or statement.lineno) and not hasattr(statement, "body"):
+                    return block, index
+    return None, None
+
+
+def rebinding_update(frame, name: str) -> int | None:
+    """The line in `frame`'s function that rebinds `name` to an expression of itself
+    (`w = w - lr * dw`, `w -= lr * dw`): done to a tf.Variable, it leaves a plain tensor."""
+    scope = _scope_of(frame.f_code.co_filename, frame.f_code.co_firstlineno,
+                      frame.f_code.co_name)
+    for node in sorted(_own_nodes(scope), key=lambda n: getattr(n, "lineno", 0)) if scope else ():
+        if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name) and \
+                node.target.id == name:
+            return node.lineno
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and \
+                isinstance(node.targets[0], ast.Name) and node.targets[0].id == name and \
+                any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(node.value)):
+            return node.lineno
+    return None
+
+
+def constructor_line(location, class_name: str, ordinal: int) -> int | None:
+    """In the statement at `location` (`keras.Sequential([...])` over several lines), the
+    line of the `ordinal`-th call of `class_name` (`Dense(...)`): where that layer is
+    written, when all the layers were built on the statement's first line."""
+    tree = _parsed(location.file) if location is not None else None
+    if tree is None:
+        return None
+    statement = next((n for n in ast.walk(tree) if isinstance(n, ast.stmt)
+                      and n.lineno == location.line), None)
+    if statement is None:
+        return None
+    calls = sorted((n for n in ast.walk(statement) if isinstance(n, ast.Call)
+                    and _called_name(n.func) == class_name), key=lambda n: (n.lineno, n.col_offset))
+    return calls[ordinal].lineno if ordinal < len(calls) else None
+
+
+def _called_name(func) -> str:
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return func.id if isinstance(func, ast.Name) else ""
+
+
 def _is_self_attribute(node) -> bool:
     return isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and \
         node.value.id == "self"

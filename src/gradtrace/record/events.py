@@ -31,12 +31,27 @@ DT_RESOURCE = 20
 SINGULAR_GRADIENT_OPS = frozenset({
     "Sqrt", "Rsqrt", "Log", "Log1p", "RealDiv", "Div", "Reciprocal", "Inv",
     "Pow", "Acos", "Asin", "Atanh", "Xlogy", "Xdivy", "Lgamma", "Digamma",
+    "Exp", "Expm1",  # not singular, but their values (and gradients) overflow to Inf
 })
+
+
+SATURATING_OPS = frozenset({"Softmax", "Sigmoid", "Tanh"})
+
+
+def saturated(op_type: str, output) -> bool:
+    """Whether every value of a SATURATING_OPS op's NumPy `output` lies on an asymptote
+    to within 1e-6, where the op's gradient is zero in float32 (p * (1 - p) < 1e-6)."""
+    import numpy as np
+
+    if output.size == 0 or output.dtype.kind != "f":
+        return False
+    low = -1.0 if op_type == "Tanh" else 0.0
+    return bool(np.all(np.minimum(output - low, 1.0 - output) <= 1e-6))
 
 
 def at_singular_point(op_type: str, values: list) -> bool:
     """Whether NumPy input `values` of a SINGULAR_GRADIENT_OPS op sit where its gradient
-    is infinite or undefined."""
+    is infinite or undefined (or, for `exp`, overflows)."""
     import numpy as np
 
     x = values[0]
@@ -48,6 +63,8 @@ def at_singular_point(op_type: str, values: list) -> bool:
         return bool(np.any(x == 0))
     if op_type in ("RealDiv", "Div", "Xlogy", "Xdivy"):
         return bool(np.any(values[1] == 0))
+    if op_type in ("Exp", "Expm1"):
+        return x.dtype.kind == "f" and bool(np.any(x > np.log(np.finfo(x.dtype).max)))
     if op_type in ("Acos", "Asin", "Atanh"):
         return bool(np.any(np.abs(x) >= 1))
     if op_type == "Pow":
@@ -62,11 +79,11 @@ class OpNode:
 
     __slots__ = ("op_type", "inputs", "outputs", "out_dtypes", "_location", "recording",
                  "handles", "graph_op", "scope", "call_site", "made_at", "stack",
-                 "singular")
+                 "singular", "layer_sites", "saturated")
 
     def __init__(self, op_type, inputs, outputs, out_dtypes, location, recording,
                  handles=(), graph_op=None, scope="", call_site=None, made_at=None,
-                 stack=()):
+                 stack=(), layer_sites=()):
         self.op_type: str = op_type
         self.inputs: tuple = inputs
         self.outputs: tuple = outputs
@@ -85,6 +102,13 @@ class OpNode:
         # For an eager op whose gradient is infinite somewhere (SINGULAR_GRADIENT_OPS):
         # whether its input values were at such a point; None when not known (traced).
         self.singular: bool | None = None
+        # For an eager op: the user's lines that called each Keras layer it ran in,
+        # outermost first (`x = self.block(x)` in a model's call, then the line in the
+        # block's call): where a shared layer's code was entered from.
+        self.layer_sites: tuple = layer_sites
+        # For an eager softmax, sigmoid or tanh: whether every output sat on an asymptote
+        # (0 or 1; -1 or 1, to within 1e-6), where its gradient is zero in float32.
+        self.saturated: bool = False
 
     @property
     def location(self) -> Location | None:

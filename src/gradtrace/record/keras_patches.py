@@ -6,7 +6,7 @@ import sys
 
 from gradtrace import frames
 from gradtrace.analyze import source_trace
-from gradtrace.findings import Finding
+from gradtrace.findings import Finding, Location
 from gradtrace.record.events import PredictCall, responsible_freeze
 from gradtrace.record.recorder import handle_keys
 
@@ -104,18 +104,27 @@ def _note_trainable(recorder, layer, value, caller) -> None:
 
 def _patch_layer_call(recorder, patcher, cls) -> None:
     """While ops are logged, remember the user's line that called the outermost layer or
-    model: a forward pass run outside the tape is fixed there, not inside `call`. While a
+    model: a forward pass run outside the tape is fixed there, not inside `call`; and the
+    line that called each layer in turn (`layer_sites`), for code that layers share. While a
     step is traced, also which layer each graph op belongs to (`_patch_traced_call`)."""
     tls = recorder._tls
 
     def wrap(original):
         def __call__(layer, *args, **kwargs):
             recorder.stand_down_if_due()
+            probe = getattr(tls, "layer_outputs", None)
+            if probe is not None:  # gradtrace's own forward pass (`_gradients`)
+                output = original(layer, *args, **kwargs)
+                probe.append((layer, output))
+                return output
             if not recorder._callback_on:
                 return original(layer, *args, **kwargs)
             outermost = getattr(tls, "model_call_site", None) is None
+            site = frames.caller_location(1)
             if outermost:
-                tls.model_call_site = frames.caller_location(1)
+                tls.model_call_site = site
+            outer_sites = getattr(tls, "layer_sites", ())
+            tls.layer_sites = outer_sites + (site,)
             if layer not in recorder.operation_sites:
                 recorder._guard(_note_connection_site, recorder, layer, args)
             operations = tls.__dict__.setdefault("operations", [])
@@ -124,6 +133,7 @@ def _patch_layer_call(recorder, patcher, cls) -> None:
                 return original(layer, *args, **kwargs)
             finally:
                 operations.pop()
+                tls.layer_sites = outer_sites
                 recorder._guard(_note_lambda_use, recorder, layer, operations)
                 if outermost:
                     tls.model_call_site = None
@@ -348,6 +358,8 @@ def _patch_fit(recorder, patcher, cls, losses_module) -> None:
             if before:
                 recorder._guard(_check_fit_learned, recorder, model, before, history, args,
                                 kwargs, losses_module)
+            else:  # built by fit itself: what the weights were is not known
+                recorder._guard(_check_fit_loss_constant, recorder, model, history)
             return history
         return fit
 
@@ -585,6 +597,19 @@ def _check_fit_learned(recorder, model, before, history, args, kwargs, losses_mo
     recorder.qualify_legacy_names(None)
     names = [recorder.variable_info(v).name for v in variables]
     losses = list(getattr(history, "history", {}).get("loss", []))
+    unmoved = [v for v, b in zip(variables, before) if np.array_equal(v.numpy(), b)]
+    zeros = _zero_started(recorder, model, unmoved)
+    if zeros is not None:
+        _, made_at = zeros
+        stuck = [recorder.variable_info(v).name for v in unmoved]
+        recorder.add_finding(Finding(
+            cause="zero_gradient", variables=stuck, location=made_at, severity="warning",
+            variant="symmetric_start",
+            message=f"model.fit() ran {steps} steps and {_listed(stuck)} never changed: "
+            f"{_listed(zeros[0])} start as all zeros, one after the other on the way to the "
+            "loss, and the gradient of each is a product with the others' values, zero, so "
+            "none of them can ever move."))
+        return
     if moved:
         if len(losses) >= 2 and len({float(v) for v in losses}) == 1:
             recorder.add_finding(Finding(
@@ -600,8 +625,35 @@ def _check_fit_learned(recorder, model, before, history, args, kwargs, losses_mo
     loss_fn = _compiled_loss_fn(model, losses_module)
     if batch is None or loss_fn is None:
         return
-    grads = _gradients(recorder, model, loss_fn, *batch)
-    if grads is None or any(g is None or np.any(g) for g in grads):
+    layer_outputs: list = []
+    grads = _gradients(recorder, model, loss_fn, *batch, layer_outputs=layer_outputs)
+    if grads is None:
+        return
+    if any(g is None or np.any(g) for g in grads):
+        if len(losses) >= 2 and len({float(v) for v in losses}) == 1:
+            recorder.add_finding(Finding(  # zero in training mode only (BatchNorm, Dropout)
+                cause="zero_gradient", variables=names, severity="warning",
+                location=recorder.compile_sites.get(id(model)),
+                message=f"model.fit() ran {steps} steps: no trainable variable changed and "
+                f"the loss was exactly {float(losses[0])!r} in every one of {len(losses)} "
+                "epochs, so every gradient was zero in training. (Recomputed in inference "
+                "mode, without Dropout and with BatchNormalization's moving statistics, "
+                "the gradients are not zero: look for a ReLU or other layer that puts out "
+                "zeros for every input of a training batch.)"))
+        return
+    dead = _dead_layer(recorder, model, layer_outputs)
+    if dead is not None:
+        layer, applied_at = dead
+        activation = getattr(getattr(layer, "activation", None), "__name__", "")
+        why = (f"its `{activation}` activation is 0 for every input" if activation == "relu"
+               else "it puts out 0 for every input")
+        recorder.add_finding(Finding(
+            cause="zero_gradient", variables=names, severity="warning", variant="dead_layer",
+            location=applied_at or recorder.compile_sites.get(id(model)),
+            message=f"model.fit() ran {steps} steps and no trainable variable changed: every "
+            f"gradient is exactly 0.0. Recomputed on the first batch, the output of "
+            f"`{layer.name}`{', applied here,' if applied_at else ''} is exactly zero for the whole batch: {why}, so "
+            "the loss cannot change with anything before it and no gradient flows back."))
         return
     recorder.add_finding(Finding(
         cause="zero_gradient", variables=names,
@@ -610,6 +662,62 @@ def _check_fit_learned(recorder, model, before, history, args, kwargs, losses_mo
         "on the first batch, every gradient of the compiled loss is exactly 0.0."
         + _zero_loss_hint(model),
     ))
+
+
+def _check_fit_loss_constant(recorder, model, history) -> None:
+    """After a fit() that built the model: an epoch loss that is bit-identical, and not
+    zero, in every one of two or more epochs. Training moves a loss that depends on the
+    weights; this one did not move by a single bit."""
+    losses = [float(v) for v in getattr(history, "history", {}).get("loss", [])]
+    if len(losses) < 2 or len(set(losses)) != 1 or losses[0] == 0.0:
+        return
+    names = [recorder.variable_info(v).name for v in model.trainable_variables]
+    if not names:
+        return
+    recorder.add_finding(Finding(
+        cause="zero_gradient", variables=names, severity="warning",
+        location=recorder.compile_sites.get(id(model)),
+        message=f"model.fit() ran {len(losses)} epochs and the loss was exactly {losses[0]!r} "
+        "in every one: it does not respond to the weights, so every gradient was zero (a "
+        "ReLU or other layer that puts out zeros for every input, a loss that is constant "
+        "in the weights)." + _zero_loss_hint(model)))
+
+
+def _zero_started(recorder, model, variables):
+    """(names, where the first is written) when two or more weight matrices of the model
+    hold only zeros: stacked, each one's gradient is multiplied by the others' zeros."""
+    import numpy as np
+
+    zero = [v for v in variables if len(v.shape) >= 2 and not np.any(v.numpy())]
+    if len(zero) < 2:
+        return None
+    infos = [recorder.variable_info(v) for v in zero]
+    made_at = next((i.created_at for i in infos if i is not None and i.created_at), None)
+    return [i.name for i in infos if i is not None], _layer_written_at(model, zero[0], made_at)
+
+
+def _layer_written_at(model, variable, made_at):
+    """The line that writes the layer holding `variable` when the model built all its
+    layers on one statement (`keras.Sequential([Input(...), Dense(...), ...])`)."""
+    owner = next((layer for layer in _all_layers(model)
+                  if any(w is variable for w in getattr(layer, "weights", []))), None)
+    return _layer_line(model, owner, made_at)
+
+
+def _layer_line(model, owner, made_at):
+    """Where `owner`, a layer of `model` made or applied on `made_at`'s statement, is
+    written in it: the line of its own constructor call."""
+    layers = _all_layers(model)[::-1]  # in the order they were added
+    if owner is None or made_at is None or owner not in layers:
+        return made_at
+    same_class = [layer for layer in layers if type(layer) is type(owner)]
+    line = source_trace.constructor_line(made_at, type(owner).__name__, same_class.index(owner))
+    return Location(made_at.file, line, made_at.function) if line else made_at
+
+
+def _listed(names: list[str]) -> str:
+    quoted = [f"`{n}`" for n in names[:4]] + ([f"{len(names) - 4} more"] if len(names) > 4 else [])
+    return ", ".join(quoted[:-1]) + " and " + quoted[-1] if len(quoted) > 1 else quoted[0]
 
 
 def _first_batch(args, kwargs):
@@ -636,14 +744,39 @@ def _compiled_loss_fn(model, losses_module):
     return None
 
 
-def _gradients(recorder, model, loss_fn, x, y):
+def _gradients(recorder, model, loss_fn, x, y, layer_outputs: list | None = None):
+    """The compiled loss's gradients on one batch, in inference mode; each layer's output
+    is appended to `layer_outputs` when given."""
     import tensorflow as tf
 
+    tls = recorder._tls
     with recorder.quiet():
-        with tf.GradientTape() as tape:
-            loss = tf.reduce_mean(loss_fn(tf.convert_to_tensor(y), model(x, training=False)))
+        tls.layer_outputs = layer_outputs
+        try:
+            with tf.GradientTape() as tape:
+                loss = tf.reduce_mean(loss_fn(tf.convert_to_tensor(y), model(x, training=False)))
+        finally:
+            tls.layer_outputs = None
         grads = tape.gradient(loss, model.trainable_variables)
     return [None if g is None else tf.convert_to_tensor(g).numpy() for g in grads]
+
+
+def _dead_layer(recorder, model, layer_outputs: list):
+    """The layer nearest the output whose output was exactly zero for the whole batch (a
+    ReLU that no input turns on), and the line that applied it: after it, nothing can
+    change the loss, and no gradient flows back through it."""
+    import numpy as np
+
+    for layer, output in reversed(layer_outputs):
+        if layer is model or getattr(layer, "weights", None) is None:
+            continue
+        try:
+            values = np.asarray(output)
+        except Exception:  # noqa: BLE001  (a nested structure)
+            continue
+        if values.dtype.kind == "f" and values.size and not np.any(values):
+            return layer, _layer_line(model, layer, recorder.operation_sites.get(layer))
+    return None
 
 
 def _zero_loss_hint(model) -> str:

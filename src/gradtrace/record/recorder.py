@@ -30,8 +30,8 @@ from typing import Any, Callable
 from gradtrace import frames
 from gradtrace.findings import Finding, Location
 from gradtrace.record.events import (
-    ASSIGN_OPS, DT_RESOURCE, READ_OPS, SINGULAR_GRADIENT_OPS, Conversion,
-    CustomGradientNone, OpNode, TapeInfo, VariableInfo, at_singular_point,
+    ASSIGN_OPS, DT_RESOURCE, READ_OPS, SATURATING_OPS, SINGULAR_GRADIENT_OPS, Conversion,
+    CustomGradientNone, OpNode, TapeInfo, VariableInfo, at_singular_point, saturated,
 )
 from gradtrace.record.importhook import AfterImport
 from gradtrace.record.patches import Patcher
@@ -39,6 +39,13 @@ from gradtrace.record.patches import Patcher
 EAGER_WARMUP_CALLS = 3  # healthy gradient calls per tape site before standing down
 STAND_DOWN_AFTER_OPS = 20_000  # eager ops logged after the last site is done, at most
 MAX_LOGGED_OPS = 200_000  # eager op log bound (oldest dropped first)
+
+
+def _saturated(op_type, output) -> bool:
+    try:
+        return saturated(op_type, output._numpy())
+    except Exception:  # noqa: BLE001  (a tensor on another device)
+        return False
 
 
 def _at_singular_point(op_type, inputs) -> bool | None:
@@ -98,6 +105,7 @@ class Recorder:
         # (tape site, variable key) -> (calls in a row with a negligible gradient, the
         # constant weight after it): see gradient_values._stuck_by_symmetry.
         self.symmetry_evidence: dict = {}
+        self.stall_evidence: dict = {}  # tape site -> (first largest gradient norm, last loss)
         # Variables of layers called inside a Lambda layer's function: handle key ->
         # (the Lambda, where it was applied). A Lambda tracks none of them.
         self.lambda_held: dict = {}
@@ -351,9 +359,12 @@ class Recorder:
         node = OpNode(op_type, in_keys, out_keys, dtypes, frames.caller_location(2), recording,
                       handles, scope=self._context.scope_name,
                       call_site=getattr(self._tls, "model_call_site", None),
-                      stack=() if recording else frames.user_stack(sys._getframe(2)))
+                      stack=() if recording else frames.user_stack(sys._getframe(2)),
+                      layer_sites=getattr(self._tls, "layer_sites", ()))
         if recording and op_type in SINGULAR_GRADIENT_OPS:
             node.singular = _at_singular_point(op_type, inputs)
+        elif recording and op_type in SATURATING_OPS and outputs:
+            node.saturated = _saturated(op_type, outputs[0])
         producers = self.producers
         for key in out_keys:
             producers[key] = node
@@ -392,7 +403,8 @@ class Recorder:
                       frames.caller_location(3), recording, (handle_key,),
                       scope=self._context.scope_name,
                       call_site=getattr(self._tls, "model_call_site", None),
-                      stack=() if recording else frames.user_stack(sys._getframe(3)))
+                      stack=() if recording else frames.user_stack(sys._getframe(3)),
+                      layer_sites=getattr(self._tls, "layer_sites", ()))
         self.producers[tensor._id] = node
 
     # ------------------------------------------------------------------- tapes
