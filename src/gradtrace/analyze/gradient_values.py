@@ -275,11 +275,14 @@ def _written_by_user(op) -> bool:
 
 
 def _shown_at(op) -> Location | None:
-    """Where to show an op: its user line, or for an op of a Keras layer traced inside
-    `fit`, the line that made the layer (`SimpleRNN(activation="exponential")`)."""
-    if op.made_at is not None and not _written_by_user(op):
+    """Where to show an op: its user line (in a `Lambda`'s function, a loss), or for an op
+    of a Keras layer traced inside `fit`, whose only user line is the module's `fit`
+    call, the line that made the layer (`SimpleRNN(activation="exponential")`)."""
+    here = op.location
+    if op.made_at is not None and not _written_by_user(op) and (
+            here is None or here.function == "<module>"):
         return op.made_at
-    return op.location
+    return here
 
 
 def _side_inputs(call: GradientCall, ops: list, depth: int = 3) -> list:
