@@ -41,8 +41,8 @@ model = Sequential([
 ])
 model.compile(optimizer='adam', loss=my_custom_loss, metrics=['accuracy'])
 
-# unscaled features (raw measurements in the tens)
-x_train = (np.random.randn(256, 20) * 30.).astype('float32')
+# unscaled features (raw measurements in the hundreds)
+x_train = (np.random.randn(256, 20) * 300.).astype('float32')
 y_train = (x_train[:, :1] + x_train[:, 1:2] > 0).astype('float32')
 history = model.fit(x_train, y_train, batch_size=32, epochs=3, verbose=0)
 print('loss per epoch:', history.history['loss'])
