@@ -144,14 +144,36 @@ def judge(case: Case, framework: str, run: Run, plain: Run | None = None) -> str
     return ""
 
 
+def framework_in_turn(case: Case) -> str:
+    """The one framework a program of our own runs under in the suite, the same each time
+    and spread evenly over the corpus by its name."""
+    frameworks = case.frameworks()
+    return frameworks[zlib.crc32(case.path.stem.encode()) % len(frameworks)]
+
+
+def suite_frameworks(case: Case) -> list[str]:
+    """The frameworks the suite runs a program of our own under. A program that never
+    touches Keras runs the same under both, so once; one whose expectation differs by
+    framework (an xfail under one of them) runs under both; any other once, under
+    `framework_in_turn` (`bench/accuracy.py` runs every one under both, and so does the
+    suite with GRADTRACE_SUITE=full)."""
+    frameworks = case.frameworks()
+    if os.environ.get("GRADTRACE_SUITE") == "full" or len(frameworks) == 1:
+        return frameworks
+    if "keras" not in case.path.read_text().lower():
+        return frameworks[:1]
+    if len(set(case.xfail.get(f) for f in frameworks)) > 1:
+        return frameworks
+    return [framework_in_turn(case)]
+
+
 def needs_plain_run(case: Case, framework: str) -> bool:
     """Whether judging the run needs the program's own output: a healthy program's must be
     unchanged. That is compared under one of its frameworks, the same one each time (the
     no-side-effect tests compare both, bit for bit, on programs of their own). A failing
     program's exit status under `python` is its `outcome`: 1 for an error, else 0;
     gradtrace exits 1 on an error finding, else as the program."""
-    frameworks = case.frameworks()
-    return case.healthy and framework == frameworks[zlib.crc32(case.path.stem.encode()) % len(frameworks)]
+    return case.healthy and framework == framework_in_turn(case)
 
 
 def diagnose_and_judge(case: Case, framework: str, tmp_path: Path) -> str:

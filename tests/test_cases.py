@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from case_files import (OWN_PROGRAMS, REALWORLD, SHARED_CASES, SHARED_REALWORLD, Case,
-                        diagnose_and_judge, load_cases, needs_plain_run)
+                        diagnose_and_judge, load_cases, suite_frameworks)
 
 pytestmark = pytest.mark.slow
 
@@ -18,16 +18,14 @@ pytestmark = pytest.mark.slow
 KNOWN_CASE_ERRORS: dict[str, str] = {}
 
 
-def _params(folder, healthy_once: bool = False):
+def _params(folder, own: bool = False):
     """One test per case and framework; a case not diagnosed right yet says why in its
-    `xfail:` key (strict: a fix must remove it). With `healthy_once`, a healthy program of
-    our own runs under one of its frameworks, the same each time, the one its output is
-    compared under (`bench/accuracy.py` still runs both)."""
+    `xfail:` key (strict: a fix must remove it). A shared case runs under each framework
+    it names; a program of our own (`own`) under those `suite_frameworks` picks, so that
+    the suite's time does not grow twice as fast as the corpus."""
     params = []
     for case in load_cases(folder):
-        frameworks = case.frameworks()
-        if healthy_once and case.healthy:
-            frameworks = [f for f in frameworks if needs_plain_run(case, f)]
+        frameworks = suite_frameworks(case) if own else case.frameworks()
         for framework in frameworks:
             marks = []
             reason = case.xfail.get(framework) or KNOWN_CASE_ERRORS.get(case.path.stem)
@@ -48,7 +46,7 @@ def test_shared_case_is_diagnosed(case, framework, tmp_path):
     check_diagnosis(case, framework, tmp_path)
 
 
-@pytest.mark.parametrize("case, framework", _params(OWN_PROGRAMS, healthy_once=True))
+@pytest.mark.parametrize("case, framework", _params(OWN_PROGRAMS, own=True))
 def test_own_program_is_diagnosed(case, framework, tmp_path):
     check_diagnosis(case, framework, tmp_path)
 
@@ -58,7 +56,7 @@ def test_shared_realworld_case_is_diagnosed(case, framework, tmp_path):
     check_diagnosis(case, framework, tmp_path)
 
 
-@pytest.mark.parametrize("case, framework", _params(REALWORLD, healthy_once=True))
+@pytest.mark.parametrize("case, framework", _params(REALWORLD, own=True))
 def test_realworld_program_is_diagnosed(case, framework, tmp_path):
     check_diagnosis(case, framework, tmp_path)
 
