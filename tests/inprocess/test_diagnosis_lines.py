@@ -412,6 +412,46 @@ def test_a_dead_relu_output_under_fit_points_at_that_layer():
     assert finding.location.line == line_of("dead-relu")
 
 
+def test_a_dead_relu_output_under_train_on_batch_points_at_that_layer():
+    """A batch-by-batch loop is checked as fit is, after its first few steps."""
+    keras.utils.set_random_seed(0)
+    x = np.linspace(-1, 1, 8).reshape(8, 1).astype("float32")
+
+    @gradtrace.explain()
+    def train():
+        inputs = keras.Input((1,))
+        out = keras.layers.Dense(1, activation="relu",  # <- dead-relu-batches
+                                 bias_initializer=keras.initializers.Constant(-10.0))(inputs)
+        model = keras.Model(inputs, out)
+        model.compile(optimizer="adam", loss="mse")
+        for _ in range(5):
+            model.train_on_batch(x, 2 * x + 3)
+
+    finding = first_finding(train)
+    assert (finding.cause, finding.variant) == ("zero_gradient", "dead_layer")
+    assert finding.location.line == line_of("dead-relu-batches")
+    assert "train_on_batch() ran 3 steps" in finding.message
+
+
+def test_a_batch_by_batch_loop_that_learns_is_not_reported():
+    keras.utils.set_random_seed(0)
+    x = np.linspace(-1, 1, 8).reshape(8, 1).astype("float32")
+
+    @gradtrace.explain()
+    def train():
+        model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(4, activation="relu"),
+                                  keras.layers.Dense(1)])
+        model.compile(optimizer="adam", loss="mse")
+        return [float(np.asarray(model.train_on_batch(x, 2 * x + 3)).ravel()[0])
+                for _ in range(5)]
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        losses = train()
+    assert not [w for w in caught if isinstance(w.message, gradtrace.GradientWarning)]
+    assert losses[-1] < losses[0]
+
+
 def test_a_raw_variable_that_only_decides_a_comparison_is_not_untracked():
     """An augmentation probability held as a plain tf.Variable: the loss depends on it
     only through `random < probability`, which has no gradient, tracked or not."""

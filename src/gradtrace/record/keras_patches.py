@@ -365,15 +365,18 @@ def _patch_fit(recorder, patcher, cls, losses_module) -> None:
 
     patcher.wrap(cls, "fit", make)
     if "train_on_batch" in cls.__dict__:
-        patcher.wrap(cls, "train_on_batch", lambda original: _train_on_batch(recorder, original))
+        patcher.wrap(cls, "train_on_batch",
+                     lambda original: _train_on_batch(recorder, original, losses_module))
 
 
-def _train_on_batch(recorder, original):
+def _train_on_batch(recorder, original, losses_module):
     def train_on_batch(model, *args, **kwargs):
         recorder._guard(_check_before_training, recorder, model, "train_on_batch",
                         sys._getframe(1))
+        recorder._guard(_before_batch_step, recorder, model, args, kwargs)
         result = original(model, *args, **kwargs)
         recorder._guard(_note_trained, recorder, model)
+        recorder._guard(_after_batch_step, recorder, model, args, kwargs, losses_module)
         return result
     return train_on_batch
 
@@ -579,9 +582,44 @@ def _check_fit_finite(recorder, model, before, history, traced: int) -> None:
 
 
 def _check_fit_learned(recorder, model, before, history, args, kwargs, losses_module) -> None:
-    """After fit(): did the loss respond to training at all?
+    """After fit(): did the loss respond to training at all? (`_check_learned`)"""
+    losses = [float(v) for v in getattr(history, "history", {}).get("loss", [])]
+    _check_learned(recorder, model, before, "model.fit()", losses, _first_batch(args, kwargs),
+                   losses_module)
 
-    Two kinds of evidence, both from what fit() did: the weights moved but every epoch's
+
+# train_on_batch calls after which a model's weights are compared with those before the
+# first: enough for any optimizer to have moved a weight with a non-zero gradient.
+BATCH_STEPS_CHECKED = 3
+
+
+def _before_batch_step(recorder, model, args, kwargs) -> None:
+    """The weights and the batch before the first train_on_batch call of a built model."""
+    watched = recorder.batch_training.setdefault(id(model), {"steps": 0})
+    if "before" not in watched:
+        watched["before"] = _trainable_snapshot(model)
+        watched["batch"] = _first_batch(args, kwargs)
+
+
+def _after_batch_step(recorder, model, args, kwargs, losses_module) -> None:
+    """After BATCH_STEPS_CHECKED train_on_batch calls, the weights are checked as after
+    fit(), once (from after the first call when that call built the model)."""
+    watched = recorder.batch_training.get(id(model))
+    if watched is None or "before" not in watched:
+        return
+    if watched["before"] is None:
+        watched["before"] = _trainable_snapshot(model)
+        return
+    watched["steps"] += 1
+    if watched["steps"] == BATCH_STEPS_CHECKED:
+        _check_learned(recorder, model, watched.pop("before"), "model.train_on_batch()", [],
+                       watched.pop("batch"), losses_module)
+
+
+def _check_learned(recorder, model, before, how, losses, batch, losses_module) -> None:
+    """After training steps: did the loss respond to training at all?
+
+    Two kinds of evidence, both from what training did: the weights moved but every epoch's
     loss is bit-identical (the loss is constant in the weights); or no weight moved at all,
     and the compiled loss's gradient, recomputed on the first batch in inference mode (no
     random numbers drawn, no statistics updated), is exactly zero."""
@@ -593,35 +631,40 @@ def _check_fit_learned(recorder, model, before, history, args, kwargs, losses_mo
     if steps == 0 or len(variables) != len(before):
         return
     moved = any(not np.array_equal(v.numpy(), b) for v, b in zip(variables, before))
-    names = [recorder.variable_info(v).name for v in variables]
     recorder.qualify_legacy_names(None)
     names = [recorder.variable_info(v).name for v in variables]
-    losses = list(getattr(history, "history", {}).get("loss", []))
+    constant_loss = len(losses) >= 2 and len(set(losses)) == 1
+    ran = f"{how} ran {steps} steps"
     unmoved = [v for v, b in zip(variables, before) if np.array_equal(v.numpy(), b)]
     zeros = _zero_started(recorder, model, unmoved)
     if zeros is not None:
-        _, made_at = zeros
         stuck = [recorder.variable_info(v).name for v in unmoved]
         recorder.add_finding(Finding(
-            cause="zero_gradient", variables=stuck, location=made_at, severity="warning",
+            cause="zero_gradient", variables=stuck, location=zeros[1], severity="warning",
             variant="symmetric_start",
-            message=f"model.fit() ran {steps} steps and {_listed(stuck)} never changed: "
-            f"{_listed(zeros[0])} start as all zeros, one after the other on the way to the "
-            "loss, and the gradient of each is a product with the others' values, zero, so "
-            "none of them can ever move."))
+            message=f"{ran} and {_listed(stuck)} never changed: {_listed(zeros[0])} start "
+            "as all zeros, one after the other on the way to the loss, and the gradient of "
+            "each is a product with the others' values, zero, so none of them can ever move."))
         return
     if moved:
-        if len(losses) >= 2 and len({float(v) for v in losses}) == 1:
+        if constant_loss:
             recorder.add_finding(Finding(
                 cause="zero_gradient", variables=names,
                 location=recorder.compile_sites.get(id(model)),
-                message=f"model.fit() ran {steps} steps: the weights changed, but the loss was "
-                f"exactly {float(losses[0])!r} in every one of {len(losses)} epochs. The loss "
-                "does not depend on the weights, so its true gradient is zero and the updates "
-                "follow no signal." + _zero_loss_hint(model),
-            ))
+                message=f"{ran}: the weights changed, but the loss was exactly {losses[0]!r} "
+                f"in every one of {len(losses)} epochs. The loss does not depend on the "
+                "weights, so its true gradient is zero and the updates follow no signal."
+                + _zero_loss_hint(model)))
         return
-    batch = _first_batch(args, kwargs)
+    _explain_unmoved(recorder, model, names, ran, losses if constant_loss else [], batch,
+                     losses_module)
+
+
+def _explain_unmoved(recorder, model, names, ran, constant_losses, batch, losses_module):
+    """No trainable variable moved: recompute the compiled loss's gradient on the first
+    batch and say which layer, if any, puts out only zeros."""
+    import numpy as np
+
     loss_fn = _compiled_loss_fn(model, losses_module)
     if batch is None or loss_fn is None:
         return
@@ -629,39 +672,40 @@ def _check_fit_learned(recorder, model, before, history, args, kwargs, losses_mo
     grads = _gradients(recorder, model, loss_fn, *batch, layer_outputs=layer_outputs)
     if grads is None:
         return
+    compiled_at = recorder.compile_sites.get(id(model))
     if any(g is None or np.any(g) for g in grads):
-        if len(losses) >= 2 and len({float(v) for v in losses}) == 1:
+        if constant_losses:
             recorder.add_finding(Finding(  # zero in training mode only (BatchNorm, Dropout)
                 cause="zero_gradient", variables=names, severity="warning",
-                location=recorder.compile_sites.get(id(model)),
-                message=f"model.fit() ran {steps} steps: no trainable variable changed and "
-                f"the loss was exactly {float(losses[0])!r} in every one of {len(losses)} "
-                "epochs, so every gradient was zero in training. (Recomputed in inference "
-                "mode, without Dropout and with BatchNormalization's moving statistics, "
-                "the gradients are not zero: look for a ReLU or other layer that puts out "
-                "zeros for every input of a training batch.)"))
+                location=compiled_at,
+                message=f"{ran}: no trainable variable changed and the loss was exactly "
+                f"{constant_losses[0]!r} in every one of {len(constant_losses)} epochs, so "
+                "every gradient was zero in training. (Recomputed in inference mode, without "
+                "Dropout and with BatchNormalization's moving statistics, the gradients are "
+                "not zero: look for a ReLU or other layer that puts out zeros for every "
+                "input of a training batch.)"))
         return
     dead = _dead_layer(recorder, model, layer_outputs)
     if dead is not None:
         layer, applied_at = dead
-        activation = getattr(getattr(layer, "activation", None), "__name__", "")
+        inner = getattr(layer, "layer", layer)  # TimeDistributed, Bidirectional...
+        activation = getattr(getattr(layer, "activation", getattr(inner, "activation", None)),
+                             "__name__", "")
         why = (f"its `{activation}` activation is 0 for every input" if activation == "relu"
                else "it puts out 0 for every input")
+        where = ", applied here," if applied_at else ""
         recorder.add_finding(Finding(
             cause="zero_gradient", variables=names, severity="warning", variant="dead_layer",
-            location=applied_at or recorder.compile_sites.get(id(model)),
-            message=f"model.fit() ran {steps} steps and no trainable variable changed: every "
-            f"gradient is exactly 0.0. Recomputed on the first batch, the output of "
-            f"`{layer.name}`{', applied here,' if applied_at else ''} is exactly zero for the whole batch: {why}, so "
-            "the loss cannot change with anything before it and no gradient flows back."))
+            location=applied_at or compiled_at,
+            message=f"{ran} and no trainable variable changed: every gradient is exactly "
+            f"0.0. Recomputed on the first batch, the output of `{layer.name}`{where} is "
+            f"exactly zero for the whole batch: {why}, so the loss cannot change with "
+            "anything before it and no gradient flows back."))
         return
     recorder.add_finding(Finding(
-        cause="zero_gradient", variables=names,
-        location=recorder.compile_sites.get(id(model)),
-        message=f"model.fit() ran {steps} steps and no trainable variable changed; recomputed "
-        "on the first batch, every gradient of the compiled loss is exactly 0.0."
-        + _zero_loss_hint(model),
-    ))
+        cause="zero_gradient", variables=names, location=compiled_at,
+        message=f"{ran} and no trainable variable changed; recomputed on the first batch, "
+        "every gradient of the compiled loss is exactly 0.0." + _zero_loss_hint(model)))
 
 
 def _check_fit_loss_constant(recorder, model, history) -> None:

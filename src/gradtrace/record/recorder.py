@@ -64,6 +64,7 @@ class Recorder:
         self.compile_sites: dict[int, Location] = {}  # id(model) -> compile() call site
         # id(model) -> (its train function, ids of its trainable variables) after training
         self.trained_with: dict[int, tuple] = {}
+        self.batch_training: dict[int, dict] = {}  # id(model) -> train_on_batch watch
         self.layer_freezes: dict[int, tuple | None] = {}  # id(layer) -> its `trainable = False`
         # the model fit/train_on_batch trains now: (outputs without a loss, compile line)
         self.training: tuple = ([], None)
