@@ -452,6 +452,31 @@ def test_a_batch_by_batch_loop_that_learns_is_not_reported():
     assert losses[-1] < losses[0]
 
 
+def test_a_traced_step_whose_loss_turns_nan_later_names_the_log():
+    """The loss a tf.function step returns is watched after the first steps: finite twice,
+    then NaN once SGD pushed `w` below zero."""
+    w = tf.Variable(1.0, name="w")
+    optimizer = keras.optimizers.SGD(learning_rate=0.2)
+
+    @tf.function
+    def step():
+        with tf.GradientTape() as tape:
+            loss = (2.0 * w
+                    + tf.math.log(w))  # <- log-of-weight
+        optimizer.apply_gradients([(tape.gradient(loss, w), w)])
+        return loss
+
+    @gradtrace.explain()
+    def train():
+        return [float(step()) for _ in range(5)]
+
+    finding = first_finding(train)
+    assert finding.cause == "nonfinite_gradient"
+    assert finding.location.line == line_of("log-of-weight")
+    assert "finite for 2 calls and NaN or Inf from call 3" in finding.message
+    assert finding.variables == ["w"]
+
+
 def test_a_raw_variable_that_only_decides_a_comparison_is_not_untracked():
     """An augmentation probability held as a plain tf.Variable: the loss depends on it
     only through `random < probability`, which has no gradient, tracked or not."""

@@ -491,7 +491,7 @@ def _blocker_location(call: GradientCall, blocker, cause: str) -> Location | Non
     here = blocker.location
     if _made_once(blocker):
         return here  # computed once from the weights when the layer was made, reused since
-    if _tape_opened_by_library(call) and call.tape_info.opened_at and not _loss_recorded(call):
+    if opened_by_library(call) and call.tape_info.opened_at and not _loss_recorded(call):
         # `minimize(lambda: loss)`: the loss was made before; the function must make it
         return call.loss_callable_at or call.tape_info.opened_at
     entered = frames.line_in_running_frame(blocker.stack, call.frame)
@@ -507,7 +507,7 @@ def _loss_recorded(call: GradientCall) -> bool:
     return any(n is not None and n.recording for n in nodes)
 
 
-def _tape_opened_by_library(call: GradientCall) -> bool:
+def opened_by_library(call: GradientCall) -> bool:
     """The tape was opened by library code, such as `optimizer.minimize(loss_fn)`."""
     site = call.tape_info.site[0]
     return not frames.is_user_file(site) and "__autograph_generated" not in site
@@ -553,7 +553,7 @@ def _blocker_variant(call: GradientCall, blocker) -> str:
         return "metric_as_loss"
     if blocker.recording is False and _made_once(blocker):
         return "made_in_build"
-    if blocker.recording is False and _tape_opened_by_library(call):
+    if blocker.recording is False and opened_by_library(call):
         return "loss_callable"
     return _OP_VARIANTS.get(blocker.op_type, "")
 
@@ -565,7 +565,7 @@ def _blocker_message(call: GradientCall, cause: str, blocker, source: Source) ->
                 "the layer was made: the tensor computed from it is stored and reused by "
                 "`call`, so the training step never reads the variable and the tape cannot "
                 "link the loss to it. Compute that tensor inside `call`.")
-    if cause == "outside_tape" and _tape_opened_by_library(call):
+    if cause == "outside_tape" and opened_by_library(call):
         return (f"`{source.name}` was read here while no tape was recording: this forward "
                 "pass ran before the optimizer opened its own tape to call the loss "
                 "function, and the loss function only reads its stored result, a constant "

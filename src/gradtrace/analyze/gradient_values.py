@@ -9,6 +9,7 @@ from collections import deque
 from typing import TYPE_CHECKING
 
 from gradtrace import frames
+from gradtrace.analyze import source_trace
 from gradtrace.analyze.dataflow import Ancestry, ancestry
 from gradtrace.findings import Finding, Location
 from gradtrace.record.events import SINGULAR_GRADIENT_OPS
@@ -186,11 +187,21 @@ def nonfinite_after_training(calls: list, spoiled: list[str], summary: str,
     op_type = _singular_type(singular)
     return Finding(
         cause="nonfinite_gradient", variables=spoiled or [source.name],
-        location=_shown_at(singular), severity="warning", variant=_variant(op_type),
+        location=source_trace.call_line(_shown_at(singular), _api_names(op_type)),
+        severity="warning", variant=_variant(op_type),
         message=f"{summary}. On the way from `{source.name}` to the loss, {op_type} "
         f"is the first op whose gradient is infinite somewhere in its domain "
         f"({_where_infinite(op_type)}): once its input reaches that point, the "
         "gradient and then the weights become NaN.")
+
+
+# The Python names that make an op, where they differ from its type in lower case.
+_API_NAMES = {"RealDiv": ("divide", "truediv", "div"), "Div": ("divide", "div"),
+              "Xlogy": ("xlogy",), "Xdivy": ("xdivy",), "Pow": ("pow", "power")}
+
+
+def _api_names(op_type: str) -> tuple[str, ...]:
+    return _API_NAMES.get(op_type, (op_type.lower(),))
 
 
 _WHERE_INFINITE = {

@@ -103,6 +103,9 @@ class Recorder:
         self._ops_until_stand_down: int | None = None
         self.traced_calls: list = []
         self._traced_weights: list = []  # (weak reference, name) of their finite variables
+        # id(tf.function) of a user's traced training step -> what its returned loss did
+        # (see _watch_step_loss): a loss that turns NaN after the first steps.
+        self._step_losses: dict[int, dict] = {}
         # (tape site, variable key) -> (calls in a row with a negligible gradient, the
         # constant weight after it): see gradient_values._stuck_by_symmetry.
         self.symmetry_evidence: dict = {}
@@ -265,7 +268,10 @@ class Recorder:
             def __call__(function, *args, **kwargs):
                 recorder.stand_down_if_due()
                 if not recorder._callback_on:
-                    return original(function, *args, **kwargs)
+                    result = original(function, *args, **kwargs)
+                    if id(function) in recorder._step_losses:
+                        recorder._guard(recorder._watch_step_loss, function, result)
+                    return result
                 calls = recorder._tls.__dict__.setdefault("function_calls", [])
                 calls.append((function, args, kwargs))
                 try:
@@ -274,6 +280,8 @@ class Recorder:
                     calls.pop()
                 if recorder._open_tapes and not getattr(recorder._tls, "quiet", 0):
                     recorder._guard(recorder._note_function_call, function, args, kwargs, result)
+                if id(function) in recorder._step_losses:
+                    recorder._guard(recorder._watch_step_loss, function, result)
                 return result
             return __call__
 
@@ -597,6 +605,7 @@ class Recorder:
             self.traced_calls = self.traced_calls[-7:] + [call]
             self.traced_count += 1
             self._guard(self._note_traced_weights, sources, call)
+            self._guard(self._note_traced_step, call)
         site_calls = self._site_calls.get(info.site, 0) + 1
         self._site_calls[info.site] = site_calls
         if new or call.compiled or site_calls >= EAGER_WARMUP_CALLS:
@@ -643,6 +652,54 @@ class Recorder:
                 continue
             if finite:
                 self._traced_weights.append((reference, named.get(keys[0], str(keys[0]))))
+
+    def _note_traced_step(self, call) -> None:
+        """The outermost tf.function being traced around a user's gradient call is a
+        training step: the loss it returns is watched on every later call."""
+        from gradtrace.analyze.gradient_call import opened_by_library
+
+        stack = getattr(self._tls, "function_calls", None)
+        if not stack or opened_by_library(call) or len(self._step_losses) >= 100:
+            return
+        function = stack[0][0]
+        self._step_losses.setdefault(id(function), {"calls": 0, "finite": 0, "call": call,
+                                                    "name": _function_name(function)})
+
+    def _watch_step_loss(self, function, result) -> None:
+        """A traced step's returned scalar losses: finite for some calls and then NaN or
+        Inf, training went non-finite after the steps that were looked at. Told once; a
+        step whose first loss is already non-finite is left to the first steps' checks."""
+        import numpy as np
+
+        watch = self._step_losses[id(function)]
+        losses = self._returned_losses(result)
+        watch["calls"] += 1
+        if not losses:  # returns no loss to watch
+            del self._step_losses[id(function)]
+            return
+        if all(np.isfinite(t.numpy()).all() for t in losses):
+            watch["finite"] += 1
+            return
+        del self._step_losses[id(function)]
+        if watch["finite"] and not any(f.cause == "nonfinite_gradient" for f in self.findings):
+            from gradtrace.analyze.gradient_values import nonfinite_after_training
+
+            call = watch["call"]
+            self.add_finding(nonfinite_after_training(
+                [call], [s.name for s in call.sources if s.is_variable], f"The loss that `{watch['name']}` returns was finite for "
+                f"{watch['finite']} calls and NaN or Inf from call {watch['calls']}", None))
+
+    def _returned_losses(self, result) -> list:
+        """The losses among a step's results: the values of a dict's `...loss...` keys, or
+        else the first scalar (not a metric returned beside the loss, which may be NaN
+        for a batch by itself, a precision with no positives)."""
+        if isinstance(result, dict):
+            values = [v for k, v in result.items() if "loss" in str(k).lower()]
+        else:
+            values = self.tf.nest.flatten(result)[:8]
+        scalars = [t for t in values if type(t).__name__ == "EagerTensor"
+                   and t.dtype.is_floating and t.shape.num_elements() == 1]
+        return scalars if isinstance(result, dict) else scalars[:1]
 
     def check_trained_weights(self) -> None:
         """At the end: weights of a traced step that were finite and now hold NaN or Inf."""
@@ -875,6 +932,11 @@ def _with_list_items(values):
         yield value
         if type(value) in (list, tuple) and len(value) <= 16:
             yield from value
+
+
+def _function_name(function) -> str:
+    return getattr(getattr(function, "_python_function", None), "__name__", None) or \
+        getattr(function, "__name__", "the step")
 
 
 def _asked_by_user(caller) -> bool:
