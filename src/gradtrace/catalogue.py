@@ -15,6 +15,7 @@ _VARIANT_WORDS = {
     "model_part": "a whole part of the model is left out",
     "made_in_step": "the variables are made inside the step",
     "unfrozen_after_compile": "layers were unfrozen after compile",
+    "unfrozen_during_fit": "layers were unfrozen while fit ran",
     "integer_tensor": "the gradient is asked for an integer tensor",
     "dataset_loop": "a loop over a tf.data.Dataset runs inside a tf.function",
     "metric_as_loss": "a Keras Metric is used as the loss",
@@ -31,6 +32,8 @@ _VARIANT_WORDS = {
     "domain_edge": "`acos`, `asin` or `atanh` reach the edge of their domain",
     "saturated": "a softmax, sigmoid or tanh saturated",
     "dead_layer": "a layer's output is zero for every input",
+    "zero_backward": "a layer passes back a zero gradient",
+    "constant_output": "a layer puts out the same value for every input",
     "variable_rebound": "a variable's update rebinds its name to a tensor",
     "added_loss_dropped": "a loss given to `add_loss` is left out of the loss",
     "symmetric_start": "weights start with the same value everywhere",
@@ -321,6 +324,14 @@ _CAUSES = [
             ("symmetric_start", "Start the weights from random values (Glorot, or "
              "`tf.random.normal(shape, stddev=0.1)`), not `tf.zeros`: biases may start at zero, "
              "weight matrices may not."),
+            ("constant_output", "Change the layer that puts out one value for every "
+             "input: a softmax needs one unit per class (use a sigmoid for a single unit); "
+             "a layer whose weights or activation make it constant cannot pass on a "
+             "signal."),
+            ("zero_backward", "Find the op in that layer whose gradient is zero at these "
+             "values (`tf.sign`, `tf.round`, a comparison, an SVD or eigen-decomposition at "
+             "repeated values) and replace it with a differentiable one, or start the weights "
+             "away from the point where its gradient vanishes."),
             ("dead_layer", "Do not end a regression model with `activation=\"relu\"` "
              "(use a linear output), and start ReLU layers so that some units are active: "
              "a bias initializer above zero, `LeakyReLU`, or scaled inputs."),
@@ -365,6 +376,9 @@ _CAUSES = [
         variant_fixes=(
             ("unfrozen_after_compile", "Call `model.compile(...)` again after changing "
              "`trainable`, before the next `fit` or `train_on_batch`."),
+            ("unfrozen_during_fit", "Split training in two `fit` calls: stop after the "
+             "warm-up epochs, set `trainable = True`, `compile()` again, then `fit(..., "
+             "initial_epoch=...)`."),
             ("held_by_container", "Unfreeze the containing model (`base.trainable = True`), "
              "freeze again only the layers that stay fixed, and compile again."),
         ),

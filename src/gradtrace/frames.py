@@ -76,11 +76,17 @@ def _is_user_code(code: CodeType) -> bool:
 
 
 def user_location(frame: FrameType | None) -> Location | None:
-    """The innermost user frame at or above `frame`."""
+    """The innermost user frame at or above `frame`; a user's function that autograph
+    converted and that runs eagerly (tf-keras converts loss functions and Lambda
+    functions even under `run_eagerly`) counts, at the line it was converted from."""
     while frame is not None:
         code = frame.f_code
         if _is_user_code(code):
             return Location(code.co_filename, frame.f_lineno, code.co_name)
+        if "__autograph_generated" in code.co_filename:
+            origin = autograph_origin(code, frame.f_lineno, frame.f_back)
+            if origin is not None and is_user_file(origin.file):
+                return origin
         frame = frame.f_back
     return None
 
@@ -153,22 +159,39 @@ def traceback_frames(tb: TracebackType | None) -> list[FrameType]:
     return frames
 
 
-def autograph_origin(code: CodeType, lineno: int) -> Location | None:
+_source_maps: dict[str, dict] = {}  # autograph-generated file -> {line: Location}
+
+
+def autograph_origin(code: CodeType, lineno: int, frame: FrameType | None = None):
     """The user's line that autograph's generated code at `lineno` was converted from. The
-    converted function keeps its source map; it is found from its code object (only on the
-    way to explaining an exception, so the cost of a gc walk is paid once)."""
+    converted function keeps its source map; it is found once per generated file, with a
+    gc walk from the code object of a function of that file (a branch or loop body is a
+    nested function without the map: the frames above it lead to the one with it)."""
+    lines = _source_maps.get(code.co_filename)
+    if lines is None:
+        codes = [code]
+        while frame is not None and len(codes) < 40:
+            if frame.f_code.co_filename == code.co_filename:
+                codes.append(frame.f_code)
+            frame = frame.f_back
+        lines = next((found for c in dict.fromkeys(codes) if (found := _generated_lines(c))), {})
+        if len(_source_maps) < 512:
+            _source_maps[code.co_filename] = lines
+    return lines.get(lineno)
+
+
+def _generated_lines(code: CodeType) -> dict:
     import gc
 
     for owner in gc.get_referrers(code):
         source_map = getattr(owner, "ag_source_map", None)
         if not isinstance(source_map, dict):
             continue
-        for generated, origin in source_map.items():
-            if getattr(generated, "lineno", None) == lineno and \
-                    getattr(generated, "filename", None) == code.co_filename:
-                return Location(origin.loc.filename, origin.loc.lineno,
-                                origin.function_name or code.co_name)
-    return None
+        return {generated.lineno: Location(origin.loc.filename, origin.loc.lineno,
+                                           origin.function_name or code.co_name)
+                for generated, origin in source_map.items()
+                if getattr(generated, "filename", None) == code.co_filename}
+    return {}
 
 
 def user_frames_of(exc: BaseException) -> list[Location]:

@@ -29,6 +29,9 @@ class EagerFlow:
     def producer(self, key) -> OpNode | None:
         return self._producers.get(key)
 
+    def made_order(self, key):
+        return (None, key) if isinstance(key, int) else None
+
 
 class GraphFlow:
     """A traced FuncGraph, walked through `op.inputs`, and the eager log beyond it."""
@@ -52,6 +55,15 @@ class GraphFlow:
             self._learn_captures(tensor.graph)
             return key
         return tensor._id
+
+    def made_order(self, key):
+        """(graph, position) in the order the tensor's op was made: an eager tensor's id
+        grows with each one made, a traced op's id with each op added to its graph."""
+        if isinstance(key, int):
+            return None, key
+        tensor = self._tensors.get(key) if isinstance(key, tuple) and key[0] == "g" else None
+        op = getattr(tensor, "op", None)
+        return (id(tensor.graph), op._id) if op is not None else None
 
     def _learn_captures(self, graph) -> None:
         if id(graph) in self._graphs_seen:

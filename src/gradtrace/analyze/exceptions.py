@@ -11,8 +11,8 @@ import linecache
 import re
 
 from gradtrace import frames
-from gradtrace.analyze.dataflow import GraphFlow, ancestry
 from gradtrace.analyze import source_trace
+from gradtrace.analyze.dataflow import GraphFlow, ancestry
 from gradtrace.findings import Finding, Location
 
 _SYMBOLIC_MARKERS = (
@@ -35,6 +35,8 @@ def explain_exception(recorder, exc: BaseException) -> list[Finding]:
             return [_missing_super_init(candidate)]
         if "only supports singleton tf.Variables" in text:
             return [_variable_made_in_step(recorder, candidate)]
+        if "cannot add new elements of state" in text:
+            return [_state_added_in_call(candidate)]
         if "were created within a Lambda layer" in text:
             return [_made_in_lambda(recorder, candidate, text)]
         if "not tf.Tensor or tf.Variable" in text:
@@ -180,6 +182,18 @@ def _variable_made_in_step(recorder, exc: BaseException) -> Finding:
     # say where. Constructors and `build` make variables by design; the innermost line
     # outside them is the one that constructs a layer per call. The variables made at the
     # innermost line on the first trace are the ones made again.
+    in_call = [i for i in made if i.trainable and i.created_at.function == "call"
+               and source_trace.makes_state(i.created_at)]
+    if in_call:  # `self.add_weight` or a layer made in a layer's `call`
+        here = in_call[-1].created_at
+        return Finding(
+            cause="untracked_variable", location=here, variant="made_in_step",
+            variables=list(dict.fromkeys(i.name for i in in_call
+                                         if i.created_at.function == here.function)),
+            message="This line in a layer's `call` creates variables each time the layer "
+            "runs: tf.function allows variables only on its first call, and variables made "
+            "per call would never be trained. Create them once, in `build()` or "
+            "`__init__`, and only use them in `call`.")
     same = [info for info in made if info.created_at == raised_at]
     last = same[-1] if same else (made[-1] if made else None)
     location = raised_at if same or not made or _deeper_than_caller(exc) else last.created_at
@@ -194,6 +208,23 @@ def _variable_made_in_step(recorder, exc: BaseException) -> Finding:
         "tf.Variable made inside the step or inside `call`): tf.function allows variables "
         "only on its first call, and variables made per call would never be trained.",
         variant="made_in_step")
+
+
+def _state_added_in_call(exc: BaseException) -> Finding:
+    """Keras 3 refuses `add_weight` (or a new sublayer) in a built layer's `call`."""
+    lines = frames.user_frames_of(exc)
+    here = lines[-1] if lines else None
+    owner = next((f.f_locals.get("self") for f in reversed(frames.traceback_frames(
+        exc.__traceback__)) if here and f.f_code.co_filename == here.file
+        and f.f_code.co_name == here.function), None)
+    name = getattr(owner, "name", None)
+    return Finding(
+        cause="untracked_variable", variables=[name] if isinstance(name, str) else [],
+        location=here, variant="made_in_step",
+        message="This line adds a weight (or a layer) while the layer runs: Keras 3 allows "
+        "new state only in `__init__()` or `build()`, since a weight made at each call "
+        "would be a new one each time and would never be trained. Create it once, in "
+        "`build()`, and only use it in `call`.")
 
 
 _VARIABLE_IN_TEXT = re.compile(r"<tf\.Variable '([^']+?)(?::\d+)?'")

@@ -22,7 +22,7 @@ from gradtrace.analyze.gradient_values import target_location, value_findings, z
 from gradtrace.findings import Finding, Location, PathStep
 from gradtrace.record.events import (ASSIGN_OPS, READ_OPS, TapeInfo, VariableInfo,
                                      responsible_freeze)
-from gradtrace.record.recorder import handle_keys
+from gradtrace.record.recorder import handle_keys, variable_name
 
 
 @dataclass
@@ -75,7 +75,9 @@ class GradientCall:
             if asked and asked in user.f_locals and user.f_locals[asked] is flat_sources[0]:
                 names[id(flat_sources[0])] = asked  # the name written at the call
             elif id(flat_sources[0]) not in names and _is_tensor(tf, flat_sources[0]):
-                written = source_trace.sources_expression(user, user.f_lineno)
+                written = source_trace.sources_expression_at(info.opened_at) \
+                    if info.graph_gradients and info.opened_at else \
+                    source_trace.sources_expression(user, user.f_lineno)
                 if written and len(written) <= 40:
                     names[id(flat_sources[0])] = written  # `pic[0]`
         built = [_source(recorder, flow, s, names) for s in flat_sources]
@@ -188,7 +190,7 @@ def _source(recorder, flow, value, names) -> Source:
             key = handle._id if type(handle).__name__ == "EagerTensor" else flow.key(handle)
         except Exception:  # noqa: BLE001
             key = _handle_key(value)
-        name = info.name if info else str(value)
+        name = info.name if info else variable_name(value)
         if _DEFAULT_VARIABLE_NAME.fullmatch(name) and names.get(id(value)):
             name = f"{names[id(value)]} ({name})"  # `x = tf.Variable(0.5)`: the user's `x`
         return Source(name, key, True, value.dtype, info)
@@ -301,10 +303,49 @@ def _explain_cut_off(call: GradientCall, missing: list[Source], got: list[Source
     if uncut and not findings and not got:
         findings += _values_from_python(call, uncut)
         uncut = [s for s in uncut if not findings]
+    if uncut and not findings and not got:
+        constant = _loss_without_variables(call, uncut)
+        if constant is not None:
+            return [constant]
     if uncut:
         wrong = [] if findings else _wrong_sources(call, uncut, got)
         findings += wrong or _output_without_loss(call, [_unexplained(call, s, got) for s in uncut])
     return _merge(findings)
+
+
+def _loss_without_variables(call: GradientCall, missing: list[Source]) -> Finding | None:
+    """No variable at all is read on the way to the loss, and the loss was made in the
+    user's code: the line that made it, from constants or data alone, is the cut (a
+    branch of a loss function that returns a constant). (A model output computed before
+    the tape is a cut found earlier: its ops were recorded.)"""
+    if call.ancestry.reads:
+        return None
+    made_at = _loss_made_at(call)
+    if made_at is None:
+        return None
+    return call.finding(
+        "disconnected", missing, made_at,
+        f"The loss is made here from constants or data alone: no variable, and nothing computed "
+        f"from one (the model's output), goes into it, so `{missing[0].name}` and every "
+        "other variable has no gradient. Make the loss from the model's output on every "
+        "path through this code.", severity="error", variant="constant_target")
+
+
+def _loss_made_at(call: GradientCall) -> Location | None:
+    """The nearest op on the way back from the loss that ran at a line of the user's
+    own, other than the gradient call's (a loss function's `return`)."""
+    seen, layer = set(), [call.flow.producer(k) for k in call.target_keys]
+    for _ in range(50):
+        nodes = [n for n in layer if n is not None and id(n) not in seen]
+        if not nodes:
+            return None
+        for node in nodes:
+            here = node.location
+            if here is not None and here != call.location:
+                return here
+        seen.update(id(n) for n in nodes)
+        layer = [call.flow.producer(k) for n in nodes for k in n.inputs]
+    return None
 
 
 def _output_without_loss(call: GradientCall, findings: list[Finding]) -> list[Finding]:
@@ -416,7 +457,7 @@ def _merge(findings: list[Finding]) -> list[Finding]:
 def _mention_all_variables(finding: Finding) -> None:
     """The message names its first variable; say how many more the finding covers."""
     first, others = finding.variables[0], len(finding.variables) - 1
-    if others:
+    if others and f"`{first}` (and " not in finding.message:  # (merged twice)
         more = f"`{first}` (and {others} more variable{'s' if others > 1 else ''})"
         finding.message = finding.message.replace(f"`{first}`", more, 1)
 
@@ -708,7 +749,7 @@ def _numpy_in_caller(call: GradientCall, source: Source) -> Finding | None:
     if memo is None:
         memo = call._numpy_lines = source_trace.numpy_results(
             call.frame, call.location.line, lambda v: _is_tensor(call.recorder.tf, v))
-    for line, tensor, name, expression in memo:
+    for line, tensor, name, expression in sorted(memo, key=lambda m: _selects(m[3])):
         converted = ancestry(call.flow, [call.flow.key(tensor)])
         reads = converted.reads.get(source.key)
         if not reads:
@@ -724,6 +765,15 @@ def _numpy_in_caller(call: GradientCall, source: Source) -> Finding | None:
             evidence_path(route, None, source.name) + [step],
             graph=call.route_graph(source, route, cut=_cut(step)))
     return None
+
+
+# NumPy calls that pick an index from a tensor's values (an action sampled from a policy's
+# probabilities): what they return is an index, rarely the loss's path.
+_SELECTING_CALLS = ("random.choice", "argmax", "argmin", "random.multinomial")
+
+
+def _selects(expression: str) -> bool:
+    return any(name in expression for name in _SELECTING_CALLS)
 
 
 def _route_into(anc: Ancestry, source: Source) -> list | None:
@@ -905,8 +955,7 @@ def _not_computed_from(call: GradientCall, source: Source) -> Finding | None:
     shared = _left_tape_on_the_way(call, source)
     if shared is not None:
         return shared
-    keys = [k for k in call.target_keys if isinstance(k, int)]
-    if isinstance(source.key, int) and keys and source.key > max(keys):
+    if _made_after_targets(call, source.key):
         return _made_after_target(call, source)
     if not call.ancestry.reads and call.frame is not None and call.location is not None:
         assigned = source_trace.constant_target_line(call.frame, call.location.line)
@@ -920,6 +969,13 @@ def _not_computed_from(call: GradientCall, source: Source) -> Finding | None:
                 f"`{name}` from `{source.name}` inside the tape.", severity="error",
                 variant="constant_target")
     return None
+
+
+def _made_after_targets(call: GradientCall, key) -> bool:
+    made = call.flow.made_order(key)
+    targets = [call.flow.made_order(k) for k in call.target_keys]
+    return made is not None and bool(targets) and all(
+        t is not None and t[0] == made[0] and t[1] < made[1] for t in targets)
 
 
 def _left_tape_on_the_way(call: GradientCall, source: Source) -> Finding | None:
@@ -1179,6 +1235,17 @@ def _nothing_requested(call: GradientCall) -> list[Finding]:
                 "in place of a layer's weights (`layer.kernel = tensor`) also drop the "
                 "weights from `trainable_variables`. Watch those tensors (`tape.watch(t)`) and "
                 "ask for their gradients, or compute with the variables inside the tape.")]
+        made_in_call = next((i.created_at for i in infos if i.created_at is not None
+                             and i.created_at.function == "call"), None)
+        if made_in_call is not None:
+            return [Finding(
+                cause="untracked_variable", variables=names, location=made_in_call,
+                variant="made_in_step",
+                message=f"The loss uses {len(names)} variables, made here inside a layer's "
+                "`call`: a layer (or weight) created in `call` is made again at each call "
+                "and is not tracked as the model's, so the model has nothing to train and "
+                "the gradient was asked for an empty list. Create the layer in `__init__` "
+                "(`self.dense = Dense(units)`) and only call it in `call`.")]
         location = call.location
         message = (f"The gradient was asked for an empty list of variables, while the loss "
                    f"uses {len(names)}: nothing is trainable.")

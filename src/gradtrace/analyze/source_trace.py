@@ -122,6 +122,10 @@ def numpy_results(frame, call_line: int, is_tensor):
         else frame.f_globals
     found = []
     for node in _own_nodes(scope):
+        appended = _appended(node)
+        if appended is not None and node.lineno < call_line:
+            node = ast.Assign(targets=[ast.Name(appended[0])], value=appended[1],
+                              lineno=node.lineno)  # `history.append(float(...))`
         if not (isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None
                 and node.lineno < call_line):
             continue
@@ -134,6 +138,16 @@ def numpy_results(frame, call_line: int, is_tensor):
         if tensors:
             found.append((node.lineno, values[tensors[0]], tensors[0], ast.unparse(node.value)))
     return sorted(found, key=lambda item: item[0])
+
+
+def _appended(node) -> tuple[str, ast.AST] | None:
+    """(list name, value) of a statement `name.append(value)`."""
+    call = node.value if isinstance(node, ast.Expr) else None
+    if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and \
+            call.func.attr == "append" and isinstance(call.func.value, ast.Name) and \
+            len(call.args) == 1:
+        return call.func.value.id, call.args[0]
+    return None
 
 
 def _is_array_like(value) -> bool:
@@ -188,12 +202,24 @@ def sources_name(frame, call_line: int) -> str | None:
 
 
 def sources_expression(frame, call_line: int) -> str | None:
-    """The expression given as sources to `tape.gradient(loss, EXPR)` (`pic[0]`)."""
+    """The expression given as sources to `tape.gradient(loss, EXPR)` (`pic[0]`), or to
+    `tf.gradients(loss, EXPR)`."""
     scope = _scope_of(frame.f_code.co_filename, frame.f_code.co_firstlineno,
                       frame.f_code.co_name)
+    return _sources_expression_in(scope, call_line)
+
+
+def sources_expression_at(location) -> str | None:
+    """`sources_expression` for a line known by its location (a traced function's)."""
+    tree = _parsed(location.file) if location is not None else None
+    scope = _innermost_def(tree, location.line) if tree is not None else None
+    return _sources_expression_in(scope, location.line) if scope is not None else None
+
+
+def _sources_expression_in(scope, call_line: int) -> str | None:
     for node in _own_nodes(scope) if scope is not None else ():
         if (isinstance(node, ast.Call) and node.lineno <= call_line <= (node.end_lineno or 0)
-                and isinstance(node.func, ast.Attribute) and node.func.attr == "gradient"
+                and _called_name(node.func) in ("gradient", "gradients")
                 and len(node.args) > 1):
             return ast.unparse(node.args[1])
     return None
@@ -346,6 +372,21 @@ def constructs_object(location) -> bool:
                 name = getattr(func, "attr", None) or getattr(func, "id", None) or ""
                 if isinstance(call, ast.Call) and name[:1].isupper():
                     return True
+    return False
+
+
+def makes_state(location) -> bool:
+    """The statement at `location` makes a weight or a layer: `self.add_weight(...)`,
+    `tf.Variable(...)`, `Dense(4)` (not a call of a layer made elsewhere)."""
+    return constructs_object(location) or _calls_on_line(location, "add_weight")
+
+
+def _calls_on_line(location, name: str) -> bool:
+    tree = _parsed(location.file) if location is not None else None
+    for node in ast.walk(tree) if tree is not None else ():
+        if isinstance(node, ast.Call) and node.lineno == location.line and \
+                _called_name(node.func) == name:
+            return True
     return False
 
 

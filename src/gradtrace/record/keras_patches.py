@@ -348,8 +348,10 @@ def _patch_fit(recorder, patcher, cls, losses_module) -> None:
         def fit(model, *args, **kwargs):
             recorder._guard(_check_before_training, recorder, model, "fit", sys._getframe(1))
             before = recorder._guard(_trainable_snapshot, model)
+            frozen = recorder._guard(_frozen_ids, model)
             traced_before = recorder.traced_count
             history = original(model, *args, **kwargs)
+            recorder._guard(_check_unfrozen_during_fit, recorder, model, frozen)
             recorder._guard(_raw_variables_finding, recorder, model, "fit")
             if before:
                 recorder._guard(_check_fit_finite, recorder, model, before, history,
@@ -555,6 +557,34 @@ def _trainable_snapshot(model):
     return [np.array(v.numpy(), copy=True) for v in model.trainable_variables]
 
 
+def _frozen_ids(model) -> set:
+    if not getattr(model, "built", False):
+        return set()
+    training = {_variable_id(v) for v in model.trainable_variables}
+    return {_variable_id(v) for v in model.variables} - training
+
+
+def _check_unfrozen_during_fit(recorder, model, frozen: set) -> None:
+    """Weights made trainable while fit() ran (a callback's `layer.trainable = True`): fit
+    traced its step with the variables trainable when it began, and runs that step to
+    the end, so they were not trained."""
+    if not frozen or getattr(model, "run_eagerly", False):
+        return  # (an eager step reads the trainable variables afresh each time)
+    new = [v for v in model.trainable_variables if _variable_id(v) in frozen]
+    infos = [i for i in (recorder.variable_info(v) for v in new) if i is not None]
+    unfrozen = next((i.unfrozen_at for i in infos if i.unfrozen_at), None)
+    if not infos or unfrozen is None:
+        return
+    location, layer = unfrozen
+    recorder.add_finding(Finding(
+        cause="frozen_model", severity="warning", variant="unfrozen_during_fit",
+        variables=[i.name for i in infos], location=location,
+        message=f"`{layer}.trainable = True` ran while `model.fit()` was training: fit "
+        "traced its training step with the weights that were trainable when it began and "
+        f"runs that step to the end, so the {len(infos)} weights unfrozen here were not "
+        "trained by this fit."))
+
+
 def _check_fit_finite(recorder, model, before, history, traced: int) -> None:
     """After fit(): weights that were finite and are now NaN or Inf, or a NaN loss. The
     cause is looked for on the routes of the step's traced gradient call."""
@@ -648,13 +678,15 @@ def _check_learned(recorder, model, before, how, losses, batch, losses_module) -
         return
     if moved:
         if constant_loss:
+            constant = _constant_layer_output(recorder, model, batch, losses_module)
             recorder.add_finding(Finding(
                 cause="zero_gradient", variables=names,
-                location=recorder.compile_sites.get(id(model)),
+                location=constant[1] if constant else recorder.compile_sites.get(id(model)),
+                variant="constant_output" if constant else "",
                 message=f"{ran}: the weights changed, but the loss was exactly {losses[0]!r} "
                 f"in every one of {len(losses)} epochs. The loss does not depend on the "
                 "weights, so its true gradient is zero and the updates follow no signal."
-                + _zero_loss_hint(model)))
+                + (constant[2] if constant else _zero_loss_hint(model))))
         return
     _explain_unmoved(recorder, model, names, ran, losses if constant_loss else [], batch,
                      losses_module)
@@ -701,6 +733,19 @@ def _explain_unmoved(recorder, model, names, ran, constant_losses, batch, losses
             f"0.0. Recomputed on the first batch, the output of `{layer.name}`{where} is "
             f"exactly zero for the whole batch: {why}, so the loss cannot change with "
             "anything before it and no gradient flows back."))
+        return
+    blocking = _blocking_layer(recorder, model, layer_outputs)
+    if blocking is not None:
+        layer, applied_at = blocking
+        where = ", applied here," if applied_at else ""
+        recorder.add_finding(Finding(
+            cause="zero_gradient", variables=names, severity="warning",
+            variant="zero_backward", location=applied_at or compiled_at,
+            message=f"{ran} and no trainable variable changed: every gradient is exactly "
+            f"0.0. Recomputed on the first batch, the loss's gradient reaches the output of "
+            f"`{layer.name}`{where} as non-zero, and what `{layer.name}` passes back to its "
+            "input is exactly zero: an op in its computation has a zero gradient at these "
+            "values, so nothing before it can learn."))
         return
     recorder.add_finding(Finding(
         cause="zero_gradient", variables=names, location=compiled_at,
@@ -801,8 +846,16 @@ def _gradients(recorder, model, loss_fn, x, y, layer_outputs: list | None = None
                 loss = tf.reduce_mean(loss_fn(tf.convert_to_tensor(y), model(x, training=False)))
         finally:
             tls.layer_outputs = None
-        grads = tape.gradient(loss, model.trainable_variables)
-    return [None if g is None else tf.convert_to_tensor(g).numpy() for g in grads]
+        variables = list(model.trainable_variables)
+        probed = [(i, o) for i, (_, o) in enumerate(layer_outputs or [])
+                  if tf.is_tensor(o) and o.dtype.is_floating]
+        grads = tape.gradient(loss, variables + [o for _, o in probed])
+    values = [None if g is None else tf.convert_to_tensor(g).numpy() for g in grads]
+    if layer_outputs:  # each probed layer output, with its gradient
+        output_grads = dict(zip((i for i, _ in probed), values[len(variables):]))
+        layer_outputs[:] = [(layer, output, output_grads.get(i))
+                            for i, (layer, output) in enumerate(layer_outputs)]
+    return values[:len(variables)]
 
 
 def _dead_layer(recorder, model, layer_outputs: list):
@@ -811,7 +864,7 @@ def _dead_layer(recorder, model, layer_outputs: list):
     change the loss, and no gradient flows back through it."""
     import numpy as np
 
-    for layer, output in reversed(layer_outputs):
+    for layer, output, _ in reversed(layer_outputs):
         if layer is model or getattr(layer, "weights", None) is None:
             continue
         try:
@@ -819,6 +872,53 @@ def _dead_layer(recorder, model, layer_outputs: list):
         except Exception:  # noqa: BLE001  (a nested structure)
             continue
         if values.dtype.kind == "f" and values.size and not np.any(values):
+            return layer, _layer_line(model, layer, recorder.operation_sites.get(layer))
+    return None
+
+
+def _constant_layer_output(recorder, model, batch, losses_module):
+    """(layer, line that applied it, why) for the layer nearest the output whose output is
+    one same value for every input of the first batch (a softmax over one unit is 1.0):
+    nothing before it can change the loss."""
+    import numpy as np
+
+    loss_fn = _compiled_loss_fn(model, losses_module)
+    if batch is None or loss_fn is None:
+        return None
+    layer_outputs: list = []
+    if _gradients(recorder, model, loss_fn, *batch, layer_outputs=layer_outputs) is None:
+        return None
+    for layer, output, _ in reversed(layer_outputs):
+        if layer is model:
+            continue
+        try:
+            values = np.asarray(output)
+        except Exception:  # noqa: BLE001  (a nested structure)
+            continue
+        if values.dtype.kind != "f" or values.size < 2 or not np.all(values == values.flat[0]):
+            continue
+        activation = getattr(getattr(layer, "activation", None), "__name__", "")
+        width = values.shape[-1] if values.ndim else 0
+        why = (" (a softmax over a single unit is always 1.0: use a sigmoid for one unit, "
+               "or a softmax over one unit per class)" if activation == "softmax" and width == 1
+               else "")
+        applied_at = _layer_line(model, layer, recorder.operation_sites.get(layer))
+        return layer, applied_at, (f" Recomputed on the first batch, the output of "
+                                   f"`{layer.name}` is {float(values.flat[0])!r} for every "
+                                   f"input{why}, so nothing before it can change the loss.")
+    return None
+
+
+def _blocking_layer(recorder, model, layer_outputs: list):
+    """The layer nearest the output that receives a non-zero gradient at its output and
+    passes back exactly zero to the layer before it (an SVD at repeated singular values,
+    a `tf.sign` or rounding in its `call`), and the line that applied it."""
+    import numpy as np
+
+    probed = [(layer, g) for layer, _, g in layer_outputs
+              if layer is not model and g is not None]
+    for (before, upstream), (layer, downstream) in zip(probed[-2::-1], probed[:0:-1]):
+        if np.any(downstream) and not np.any(upstream) and before is not layer:
             return layer, _layer_line(model, layer, recorder.operation_sites.get(layer))
     return None
 
