@@ -119,3 +119,51 @@ def test_the_layer_written_inside_a_sequential_statement(tmp_path):
     assert constructor_line(at, "Dense", 0) == 3
     assert constructor_line(at, "Dense", 1) == 5
     assert constructor_line(at, "Dense", 2) is None
+
+
+def test_a_line_that_makes_a_weight_or_a_layer_is_told_from_one_that_calls_one(tmp_path):
+    from gradtrace.analyze.source_trace import makes_state
+    from gradtrace.findings import Location
+
+    program = tmp_path / "layer.py"
+    program.write_text(
+        "def call(self, x):\n"
+        "    kernel = self.add_weight(shape=(4, 1),\n"
+        "                             trainable=True)\n"
+        "    y = Dense(4)(x)\n"
+        "    return self.dense(y) @ kernel\n")
+    assert makes_state(Location(str(program), 2, "call"))
+    assert makes_state(Location(str(program), 4, "call"))
+    assert not makes_state(Location(str(program), 5, "call"))
+
+
+def test_the_sources_written_in_a_traced_gradient_call(tmp_path):
+    from gradtrace.analyze.source_trace import sources_expression_at
+    from gradtrace.findings import Location
+
+    program = tmp_path / "attack.py"
+    program.write_text(
+        "def step(x, eta):\n"
+        "    loss = model(x + eta)\n"
+        "    grad, = tf.gradients(loss, x + eta)\n"
+        "    g = tape.gradient(loss, [x])\n")
+    assert sources_expression_at(Location(str(program), 3, "step")) == "x + eta"
+    assert sources_expression_at(Location(str(program), 4, "step")) == "[x]"
+    assert sources_expression_at(Location(str(program), 2, "step")) is None
+
+
+def step_appending_python_floats():
+    pred = FakeTensor()
+    history = []
+    history.append(float(3.0) + id(pred) * 0.0)
+    loss = sum(history)
+    return Tape().gradient(loss, [])
+
+
+def test_a_python_value_appended_to_a_list_is_found():
+    from gradtrace.analyze.source_trace import numpy_results
+
+    frame, line = step_appending_python_floats()
+    found = numpy_results(frame, line, is_tensor)
+    assert [(name, expression) for _, _, name, expression in found] == \
+        [("pred", "float(3.0) + id(pred) * 0.0")]

@@ -477,6 +477,80 @@ def test_a_traced_step_whose_loss_turns_nan_later_names_the_log():
     assert finding.variables == ["w"]
 
 
+def constant_branch_loss(y_true, y_pred):
+    if True:  # a Python branch that leaves the prediction out
+        return tf.exp(1.0) - tf.exp(0.5)  # <- constant-loss
+    return tf.reduce_mean(tf.square(y_true - y_pred))
+
+
+def test_a_loss_made_from_constants_alone_points_at_the_line_that_made_it():
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    x, y = tf.ones((4, 2)), tf.zeros((4, 1))
+
+    @gradtrace.explain()
+    def step():
+        with tf.GradientTape() as tape:
+            loss = constant_branch_loss(y, model(x))
+        return tape.gradient(loss, model.trainable_variables)
+
+    finding = first_finding(step)
+    assert (finding.cause, finding.variant) == ("disconnected", "constant_target")
+    assert finding.location.line == line_of("constant-loss")
+    assert len(finding.variables) == 2
+
+
+class ClipAbove(keras.layers.Layer):
+    """Clipped to [5, 6]: for inputs below 5 the output is 5 and its gradient is zero."""
+
+    def call(self, x):
+        return tf.clip_by_value(x, 5.0, 6.0)
+
+
+def test_fit_through_a_layer_whose_gradient_is_zero_points_at_that_layer():
+    keras.utils.set_random_seed(0)
+    x = np.linspace(-1, 1, 16).reshape(8, 2).astype("float32")
+
+    @gradtrace.explain()
+    def train():
+        inputs = keras.Input((2,))
+        out = ClipAbove()(keras.layers.Dense(1)(inputs))  # <- clipping-layer
+        model = keras.Model(inputs, out)
+        model.compile(optimizer="adam", loss="mse")
+        model.fit(x, x[:, :1] * 0.5, epochs=2, verbose=0)
+
+    finding = first_finding(train)
+    assert (finding.cause, finding.variant) == ("zero_gradient", "zero_backward")
+    assert finding.location.line == line_of("clipping-layer")
+
+
+class Unfreeze(keras.callbacks.Callback):
+    def __init__(self, layer):
+        super().__init__()
+        self.layer = layer
+
+    def on_epoch_begin(self, epoch, logs=None):
+        if epoch == 1:
+            self.layer.trainable = True  # <- unfrozen-in-callback
+
+
+def test_layers_unfrozen_while_fit_runs_point_at_the_unfreezing_line():
+    keras.utils.set_random_seed(0)
+    x = np.linspace(-1, 1, 16).reshape(8, 2).astype("float32")
+
+    @gradtrace.explain()
+    def train():
+        front = keras.layers.Dense(3, name="front")
+        model = keras.Sequential([keras.Input((2,)), front, keras.layers.Dense(1)])
+        front.trainable = False
+        model.compile(optimizer="adam", loss="mse")
+        model.fit(x, x[:, :1], epochs=3, verbose=0, callbacks=[Unfreeze(front)])
+
+    finding = first_finding(train)
+    assert (finding.cause, finding.variant) == ("frozen_model", "unfrozen_during_fit")
+    assert finding.location.line == line_of("unfrozen-in-callback")
+    assert any("front" in name for name in finding.variables)
+
+
 def test_a_raw_variable_that_only_decides_a_comparison_is_not_untracked():
     """An augmentation probability held as a plain tf.Variable: the loss depends on it
     only through `random < probability`, which has no gradient, tracked or not."""
