@@ -972,10 +972,21 @@ def _not_computed_from(call: GradientCall, source: Source) -> Finding | None:
 
 
 def _made_after_targets(call: GradientCall, key) -> bool:
+    """The tensor asked about was made after the targets: any eager one; a traced one when
+    it is written in the gradient call itself (`tf.gradients(loss, x + eta)`). (A traced
+    tensor made on a line of its own before the call, from the input the target read
+    too, is the target's mistake: `_shared_input`.)"""
     made = call.flow.made_order(key)
     targets = [call.flow.made_order(k) for k in call.target_keys]
-    return made is not None and bool(targets) and all(
-        t is not None and t[0] == made[0] and t[1] < made[1] for t in targets)
+    if made is None or not targets or not all(
+            t is not None and t[0] == made[0] and t[1] < made[1] for t in targets):
+        return False
+    if isinstance(key, int):
+        return True
+    producer = call.flow.producer(key)
+    asked_at = call.tape_info.opened_at if call.tape_info.graph_gradients else call.location
+    return producer is not None and producer.location is not None and asked_at is not None \
+        and producer.location.line == asked_at.line and producer.location.file == asked_at.file
 
 
 def _left_tape_on_the_way(call: GradientCall, source: Source) -> Finding | None:
