@@ -167,3 +167,58 @@ def test_a_python_value_appended_to_a_list_is_found():
     found = numpy_results(frame, line, is_tensor)
     assert [(name, expression) for _, _, name, expression in found] == \
         [("pred", "float(3.0) + id(pred) * 0.0")]
+
+
+def test_a_result_never_read_or_read_only_by_a_function_that_ignores_it(tmp_path):
+    from gradtrace.analyze.source_trace import unread_results
+    from gradtrace.findings import Location
+
+    program = tmp_path / "loop.py"
+    program.write_text(
+        "def my_loss(y_true, y_pred, hidden):\n"
+        "    return sum(hidden) + 0 * len(y_true)\n"
+        "\n"
+        "def step(model, x, y):\n"
+        "    hidden, y_pred = model(x)\n"
+        "    return my_loss(y, y_pred, hidden)\n"
+        "\n"
+        "def other(model, x):\n"
+        "    probs, value = model(x)\n"
+        "    return probs\n")
+    [ignored] = unread_results(Location(str(program), 5, "step"))
+    assert (ignored.name, ignored.callee, ignored.parameter) == ("y_pred", "my_loss", "y_pred")
+    assert (ignored.passed_line, ignored.ignored_at) == (6, 2)
+    [dropped] = unread_results(Location(str(program), 9, "other"))
+    assert (dropped.name, dropped.callee) == ("value", "")
+
+
+def test_how_a_class_uses_an_attribute_and_where_it_refers_to_a_weight(tmp_path, monkeypatch):
+    import importlib.util
+
+    from gradtrace import frames
+    from gradtrace.analyze.source_trace import attribute_reads, attribute_use
+    from gradtrace.findings import Location
+
+    program = tmp_path / "layers.py"
+    program.write_text(
+        "class Block:\n"
+        "    def __init__(self):\n"
+        "        self.used = 1\n"
+        "        self.spare = 2\n"
+        "        self.stages = []\n"
+        "        self.stages.append(3)\n"
+        "\n"
+        "    def build(self):\n"
+        "        self.w = 4\n"
+        "\n"
+        "    def call(self, x):\n"
+        "        return x * self.used + copy(weights=[self.w])\n")
+    spec = importlib.util.spec_from_file_location("layers", program)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    monkeypatch.setattr(frames, "is_user_file", lambda name: name == str(program))
+    assert attribute_use(module.Block, "used").read_elsewhere
+    spare = attribute_use(module.Block, "spare")
+    assert (spare.made_at, spare.read_elsewhere) == (4, False)
+    assert attribute_use(module.Block, "stages").made_at == 5
+    assert attribute_reads(Location(str(program), 9, "build")) == ("w", [12])

@@ -28,6 +28,15 @@ _VARIANT_WORDS = {
     "used_in_lambda": "a Lambda layer's function calls other layers",
     "guarded_use": "the variables are used only under a loop or condition that did not count",
     "dropped_result": "a result is computed and then never used",
+    "variable_copied": "a variable is copied into another layer (`weights=`, `set_weights`)",
+    "referred_here": "the one line that refers to a variable does not use its value on the way to the loss",
+    "clipped_everywhere": "every value is clipped, where the clip's gradient is zero",
+    "cancelled_sample": "a sample's log-probability subtracts the mean it was drawn from",
+    "traced_unmoved": "a traced step never changes the variables it trains",
+    "loss_scale_skipped": "mixed precision's loss scaling skipped every step",
+    "derivative_only": "the loss uses the variable's result only through a derivative",
+    "never_called": "layers made by a model that its `call` never calls",
+    "ignored_parameter": "a function (a loss) never reads the parameter the result is passed as",
     "exp_overflow": "`exp` overflows",
     "domain_edge": "`acos`, `asin` or `atanh` reach the edge of their domain",
     "saturated": "a softmax, sigmoid or tanh saturated",
@@ -86,6 +95,11 @@ _CAUSES = [
         "tensor instead of `.numpy()` and `np.*`.",
         example="loss = np.mean((pred.numpy() - y) ** 2)",
         use_instead="loss = tf.reduce_mean(tf.square(pred - y))",
+        variant_fixes=(
+            ("variable_copied", "Compute with the variable itself (`tf.matmul(x, self.w) + "
+             "self.b`) instead of copying it into another layer with `weights=` or "
+             "`set_weights`."),
+        ),
     ),
     Cause(
         slug="predict_in_tape",
@@ -217,6 +231,17 @@ _CAUSES = [
             ("dropped_result", "Use the result that is dropped where it belongs (a later "
              "line reads another value instead: `u2 = self.up_2(x2)` where `u3` was meant), "
              "or remove the computation and the layers that make it."),
+            ("derivative_only", "Expected when the loss is made of derivatives alone (a "
+             "physics-informed network): train without that variable (`use_bias=False` on "
+             "that layer), or add a loss term on the value itself (a boundary or initial "
+             "condition)."),
+            ("referred_here", "Compute with the variable itself on this line (`tf.matmul(x, "
+             "self.w) + self.b`): handing it to another layer (`weights=[self.w]`) or object "
+             "copies or ignores its value, and only the variable's own reads reach the loss."),
+            ("never_called", "Call these layers in `call` (for a list of blocks: `for "
+             "block in self.blocks: x = block(x)`), or remove them from the model."),
+            ("ignored_parameter", "Use the parameter in what the function returns (a loss "
+             "computed from `y_pred`), or stop asking for the variables that only reach it."),
             ("guarded_use", "Create these weights only when the code that uses them runs "
              "(the same condition, or a loop that runs at least once for this setting), or "
              "change the setting that skips that code."),
@@ -332,6 +357,15 @@ _CAUSES = [
              "values (`tf.sign`, `tf.round`, a comparison, an SVD or eigen-decomposition at "
              "repeated values) and replace it with a differentiable one, or start the weights "
              "away from the point where its gradient vanishes."),
+            ("traced_unmoved", "Run the step eagerly once (`tf.config.run_functions_eagerly("
+             "True)` at the top of the script) under `gradtrace run`: with the values "
+             "recorded it names the op that makes the gradient zero."),
+            ("cancelled_sample", "Take the log-probability of the sample as data: "
+             "`dist.log_prob(tf.stop_gradient(action))` (REINFORCE), or drop the log-probability "
+             "and train through the reparameterised sample itself."),
+            ("clipped_everywhere", "Clip the gradient, not the value: a Huber loss "
+             "(`keras.losses.Huber(delta=1.0)`) is DQN's error clipping; or widen the clip "
+             "range so that the values start inside it."),
             ("dead_layer", "Do not end a regression model with `activation=\"relu\"` "
              "(use a linear output), and start ReLU layers so that some units are active: "
              "a bias initializer above zero, `LeakyReLU`, or scaled inputs."),
@@ -353,6 +387,9 @@ _CAUSES = [
         example="loss = -tf.reduce_mean(tf.math.log(p))",
         use_instead="loss = -tf.reduce_mean(tf.math.log(p + 1e-7))",
         variant_fixes=(
+            ("loss_scale_skipped", "Keep the loss in a range float16 can differentiate "
+             "(normalise the targets, average rather than sum, drop a large constant factor), "
+             "or train this model in float32."),
             ("domain_edge", "Keep the input strictly inside the domain, where the gradient "
              "is finite: `tf.math.acos(tf.clip_by_value(c, -1 + 1e-7, 1 - 1e-7))` (a cosine "
              "similarity reaches 1 exactly for identical vectors)."),

@@ -577,3 +577,177 @@ def test_a_raw_variable_that_only_decides_a_comparison_is_not_untracked():
         warnings.simplefilter("always")
         step()
     assert not [w for w in caught if isinstance(w.message, gradtrace.GradientWarning)]
+
+
+def test_a_loss_function_that_never_reads_its_prediction_is_shown_at_its_return():
+    """`h, y_pred = model(x)` passes `y_pred` to a loss that returns a sum of `h` alone: the
+    output layer's weights reach only that ignored parameter."""
+    inputs = keras.Input((3,))
+    hidden = keras.layers.Dense(2, name="hidden")(inputs)
+    output = keras.layers.Dense(1, name="output")(hidden)
+    both = keras.Model(inputs, [hidden, output])
+    x = tf.ones((4, 3))
+
+    def hidden_loss(y_pred, h):
+        return tf.reduce_sum(h)  # <- ignores-y-pred
+
+    @gradtrace.explain()
+    def step():
+        with tf.GradientTape() as tape:
+            h, y_pred = both(x)
+            loss = hidden_loss(y_pred, h)
+        return tape.gradient(loss, both.trainable_variables)
+
+    finding = first_finding(step)
+    assert (finding.cause, finding.variant) == ("unused_variable", "ignored_parameter")
+    assert finding.location.line == line_of("ignores-y-pred")
+    assert all("output" in name for name in finding.variables) and len(finding.variables) == 2
+
+
+def test_layers_a_model_makes_and_never_calls_are_one_finding_at_its_call():
+    class Forgetful(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.first = keras.layers.Dense(4, name="first")
+            self.blocks = [keras.layers.Dense(4, name=f"block_{i}") for i in range(2)]
+            self.head = keras.layers.Dense(1, name="head")
+
+        def call(self, x):  # <- forgetful-call
+            return self.first(x)
+
+    model = Forgetful()
+    model.compile(optimizer="sgd", loss="mse")
+    x = np.ones((8, 3), "float32")
+
+    @gradtrace.explain()
+    def train():
+        model.fit(x, np.ones((8, 4), "float32"), epochs=1, verbose=0)
+
+    finding = first_finding(train)
+    assert (finding.cause, finding.variant) == ("unused_variable", "never_called")
+    assert finding.location.line == line_of("forgetful-call")
+    assert sorted(finding.variables) == ["block_0", "block_1", "head"]
+
+
+def test_a_layer_used_by_another_method_is_not_reported_as_never_called():
+    class WithInference(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.body = keras.layers.Dense(2)
+            self.sampler = keras.layers.Dense(2)
+
+        def call(self, x):
+            return self.body(x)
+
+        def generate(self, x):
+            return self.sampler(self.body(x))
+
+    model = WithInference()
+    model.compile(optimizer="sgd", loss="mse")
+    x = np.ones((8, 3), "float32")
+
+    @gradtrace.explain()
+    def train():
+        model.fit(x, np.ones((8, 2), "float32"), epochs=1, verbose=0)
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        train()
+    assert not [w for w in caught if isinstance(w.message, gradtrace.GradientWarning)]
+
+
+def test_a_traced_step_that_never_moves_its_weights_points_at_the_clip():
+    """Every error lies outside `clip_by_value`'s range, so every gradient is zero: told
+    once the step has run without changing a weight."""
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1, name="q")])
+    optimizer = keras.optimizers.SGD(0.1)
+    x, y = tf.ones((4, 2)), tf.fill((4, 1), 100.0)
+
+    @tf.function
+    def train_step():
+        with tf.GradientTape() as tape:
+            error = tf.clip_by_value(y - model(x), -1.0, 1.0)  # <- clipped
+            loss = tf.reduce_mean(tf.square(error))
+        grads = tape.gradient(loss, model.trainable_variables)
+        optimizer.apply_gradients(zip(grads, model.trainable_variables))
+        return loss
+
+    @gradtrace.explain()
+    def loop():
+        for _ in range(6):
+            train_step()
+
+    finding = first_finding(loop)
+    assert (finding.cause, finding.variant) == ("zero_gradient", "clipped_everywhere")
+    assert finding.location.line == line_of("clipped")
+
+
+def test_the_log_probability_of_a_reparameterised_sample_cancels_the_mean():
+    mean_net = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2, name="mean")])
+    log_std = tf.Variable(tf.zeros(2), name="log_std")
+    x, reward = tf.ones((5, 3)), tf.linspace(-1.0, 1.0, 5)
+
+    @gradtrace.explain()
+    def step():
+        with tf.GradientTape() as tape:
+            mean = mean_net(x)
+            action = mean + tf.exp(log_std) * tf.random.stateless_normal((5, 2), (1, 2))  # <- drawn
+            log_prob = -0.5 * tf.square((action - mean) / tf.exp(log_std)) - log_std
+            loss = -tf.reduce_mean(tf.reduce_sum(log_prob, -1) * reward)
+        return tape.gradient(loss, mean_net.trainable_variables + [log_std])
+
+    finding = first_finding(step)
+    assert (finding.cause, finding.variant) == ("zero_gradient", "cancelled_sample")
+    assert finding.location.line == line_of("drawn")
+    assert sorted(finding.variables) == sorted(v.path if hasattr(v, "path") else v.name
+                                               for v in mean_net.trainable_variables) or \
+        all("mean" in name for name in finding.variables)
+
+
+def test_a_bias_that_reaches_the_loss_only_through_a_derivative_is_shown_at_its_layer():
+    """A physics-informed loss made of `du/dx` alone: the output layer's bias drops out."""
+    x = tf.linspace(0.0, 1.0, 6)[:, None]
+
+    @gradtrace.explain()
+    def step():
+        hidden = keras.layers.Dense(4, activation="tanh")
+        model = keras.Sequential([keras.Input((1,)), hidden, keras.layers.Dense(1, name="u")])  # <- output-layer
+        with tf.GradientTape() as outer:
+            with tf.GradientTape() as inner:
+                inner.watch(x)
+                u = model(x)
+            loss = tf.reduce_mean(tf.square(inner.gradient(u, x) - 1.0))
+        return outer.gradient(loss, model.trainable_variables)
+
+    finding = first_finding(step)
+    assert (finding.cause, finding.variant) == ("unused_variable", "derivative_only")
+    assert finding.location.line == line_of("output-layer")
+    assert len(finding.variables) == 1 and "u" in finding.variables[0] and "bias" in finding.variables[0]
+
+
+def test_a_nan_behind_a_where_guard_names_the_sqrt_not_the_square_before_it():
+    """`tf.where(d > 0, tf.sqrt(d), 0.0)` on a traced step: `** 2` (an exponent of 2) has
+    a finite gradient everywhere, the sqrt at 0 does not, even in the branch not taken."""
+    w = tf.Variable([[1.0], [1.0]], name="w")
+    optimizer = keras.optimizers.SGD(0.1)
+    anchor = tf.constant([[1.0, -1.0], [2.0, 0.5]])
+    other = tf.constant([[1.0, -1.0], [0.0, 3.0]])  # a duplicate pair: distance 0
+
+    @tf.function(jit_compile=True)  # (compiled, the branch not taken is differentiated too)
+    def train_step():
+        with tf.GradientTape() as tape:
+            d = tf.reduce_sum((tf.matmul(anchor, w) - tf.matmul(other, w)) ** 2, axis=-1)
+            loss = tf.reduce_mean(tf.where(d > 0, tf.sqrt(d), 0.0))  # <- guarded-sqrt
+        grads = tape.gradient(loss, [w])
+        optimizer.apply_gradients(zip(grads, [w]))
+        return loss
+
+    @gradtrace.explain()
+    def loop():
+        for _ in range(3):
+            train_step()
+
+    finding = first_finding(loop)
+    assert finding.cause == "nonfinite_gradient"
+    assert finding.location.line == line_of("guarded-sqrt")
+    assert "tf.where" in finding.message

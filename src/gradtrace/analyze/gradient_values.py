@@ -12,10 +12,10 @@ from gradtrace import frames
 from gradtrace.analyze import source_trace
 from gradtrace.analyze.dataflow import Ancestry, ancestry
 from gradtrace.findings import Finding, Location
-from gradtrace.record.events import SINGULAR_GRADIENT_OPS
+from gradtrace.record.events import READ_OPS, SINGULAR_GRADIENT_OPS
 
 if TYPE_CHECKING:
-    from gradtrace.analyze.gradient_call import GradientCall, Source
+    from gradtrace.analyze.call import GradientCall, Source
 
 
 def value_findings(call: GradientCall) -> list[Finding]:
@@ -29,11 +29,60 @@ def value_findings(call: GradientCall) -> list[Finding]:
     if nonfinite:
         return [_nonfinite(call, nonfinite)]
     if all(status == "zero" for _, status in statuses):
+        named = _cancelled_sample(call, [s for s, _ in statuses if s.is_variable]) or \
+            _stalled_by_saturation(call, all_zero=True)
+        if named:  # (the op that makes them zero)
+            return named
         return [call.finding(
             "zero_gradient", [source for source, _ in statuses], target_location(call),
             "Every gradient exists but is exactly zero: the loss does not change with any of "
             "the variables, so training cannot make progress.")]
-    return _stuck_by_symmetry(call) or _stalled_by_saturation(call)
+    zero = [source for source, status in statuses if status == "zero" and source.is_variable]
+    return (_cancelled_sample(call, zero) if zero else []) or _stuck_by_symmetry(call) \
+        or _stalled_by_saturation(call)
+
+
+_ADD_OPS = ("AddV2", "Add")
+
+
+def _cancelled_sample(call: GradientCall, candidates: list[Source]) -> list[Finding]:
+    """Variables whose every path to the loss goes through `(m + noise) - m`: a sample
+    drawn as `mean + std * noise` whose log-probability subtracts the same mean again, so
+    the mean cancels and its gradient is exactly zero (REINFORCE on a reparameterised
+    sample). Shown where the sample is drawn."""
+    cancels = [n for n in call.ancestry.nodes if n.op_type == "Sub" and len(n.inputs) == 2
+               and _adds(call, n.inputs[0], n.inputs[1])]
+    if not cancels:
+        return []
+    live = _reads_reached_past(call, frozenset(), stop=lambda n: n in cancels)
+    stuck = [s for s in candidates if call.ancestry.reads.get(s.key) and s.key not in live]
+    if not stuck:
+        return []
+    drawn = call.flow.producer(cancels[0].inputs[0])
+    while drawn is not None and drawn.op_type in _RESHAPING_OPS and drawn.inputs:
+        drawn = call.flow.producer(drawn.inputs[0])
+    return [call.finding(
+        "zero_gradient", stuck, _shown_at(drawn) or _shown_at(cancels[0]),
+        f"The gradient of `{stuck[0].name}` is exactly zero: the value made here is the "
+        "mean plus noise, and the log-probability (line "
+        f"{getattr(_shown_at(cancels[0]), 'line', '?')}) subtracts that same mean from it "
+        "again, so the mean cancels and the loss does not depend on it. Take the "
+        "log-probability of the sample with `tf.stop_gradient(sample)`.",
+        severity="warning", variant="cancelled_sample")]
+
+
+def _adds(call: GradientCall, total, term) -> bool:
+    """`total` is made by an addition one of whose inputs is `term` (seen through ops that
+    only reshape, as a distribution's `sample()` does)."""
+    node = call.flow.producer(total)
+    for _ in range(4):
+        if node is None or node.op_type not in _RESHAPING_OPS or not node.inputs:
+            break
+        node = call.flow.producer(node.inputs[0])
+    return node is not None and node.op_type in _ADD_OPS and term in node.inputs
+
+
+_RESHAPING_OPS = ("Reshape", "Identity", "ExpandDims", "Squeeze")
 
 
 # How long a layer's gradient must stay negligible, in gradient calls of one site, before
@@ -85,11 +134,12 @@ def _stuck_by_symmetry(call: GradientCall) -> list[Finding]:
 _COLLAPSED = 1e-6  # of the first call's largest gradient norm
 
 
-def _stalled_by_saturation(call: GradientCall) -> list[Finding]:
+def _stalled_by_saturation(call: GradientCall, all_zero: bool = False) -> list[Finding]:
     """Training that stopped after its first steps: the gradients collapsed to almost
-    nothing next to the first call's, the loss did not change by a single bit since the
-    last call, and a softmax, sigmoid or tanh on the way put out only exact 0s and 1s,
-    where its gradient is exactly zero (unscaled inputs, or a huge first step)."""
+    nothing next to the first call's (or all are exactly zero), the loss did not change by
+    a single bit since the last call (unless exactly zero), and a softmax, sigmoid or tanh
+    on the way put out only exact 0s and 1s, where its gradient is exactly zero (unscaled
+    inputs, or a huge first step)."""
     from gradtrace.report import gradient_status
 
     norms = [gradient_status(s.name, r).norm for s, r in zip(call.sources, call.results)
@@ -98,19 +148,23 @@ def _stalled_by_saturation(call: GradientCall) -> list[Finding]:
     memory = call.recorder.stall_evidence
     first, last_loss = memory.get(call.tape_info.site, (None, None))
     memory[call.tape_info.site] = (largest if first is None else first, call.loss_value)
-    if not first or largest is None or largest > _COLLAPSED * first:
+    if not all_zero and (not first or largest is None or largest > _COLLAPSED * first):
         return []
-    if call.loss_value is None or call.loss_value != last_loss or call.loss_value == 0:
+    if not all_zero and (call.loss_value is None or call.loss_value != last_loss
+                         or call.loss_value == 0):
         return []
     reads = [r for s in call.sources if s.is_variable for r in call.ancestry.reads.get(s.key, [])]
     op = next((op for op in _downstream(call.ancestry, reads) if op.saturated), None)
     if op is None:
         return []
     sources = [s for s in call.sources if s.is_variable]
+    fell = (f"Every gradient is exactly zero{f' (it was {first:.2g} at the first step)' if first else ''}: "
+            if all_zero else f"After the first step the gradients fell to {largest:.2g}, "
+            f"against {first:.2g} then, and the loss has not changed by a single bit since the "
+            "last step: ")
     return [call.finding(
         "zero_gradient", sources, op.location,
-        f"After the first step the gradients fell to {largest:.2g}, against {first:.2g} then, "
-        f"and the loss has not changed by a single bit since the last step: every output of "
+        f"{fell}every output of "
         f"this {op.op_type} is 0 or 1 to within 1e-6 (saturated), where its gradient is zero "
         "in float32, so nothing before it can learn.", severity="warning", variant="saturated")]
 
@@ -155,7 +209,8 @@ def _nonfinite(call: GradientCall, sources: list[Source]) -> Finding:
         "nonfinite_gradient", sources, _shown_at(singular),
         f"Some gradients contain NaN or Inf. On the way from `{sources[0].name}` to the loss, "
         f"{_singular_type(singular)} is the first op whose gradient is infinite {seen} "
-        f"({_where_infinite(_singular_type(singular))}).",
+        f"({_where_infinite(_singular_type(singular))})."
+        + _where_hint(call, singular, _singular_type(singular)),
         variant=_variant(_singular_type(singular)))
 
 
@@ -192,12 +247,29 @@ def nonfinite_after_training(calls: list, spoiled: list[str], summary: str,
         message=f"{summary}. On the way from `{source.name}` to the loss, {op_type} "
         f"is the first op whose gradient is infinite somewhere in its domain "
         f"({_where_infinite(op_type)}): once its input reaches that point, the "
-        "gradient and then the weights become NaN.")
+        "gradient and then the weights become NaN." + _where_hint(call, singular, op_type))
 
 
 # The Python names that make an op, where they differ from its type in lower case.
 _API_NAMES = {"RealDiv": ("divide", "truediv", "div"), "Div": ("divide", "div"),
               "Xlogy": ("xlogy",), "Xdivy": ("xdivy",), "Pow": ("pow", "power")}
+
+
+_WHERE_OPS = ("Select", "SelectV2")
+
+
+def _where_hint(call: GradientCall, op, op_type: str) -> str:
+    """When the op's result goes into a `tf.where` that was meant to guard it: the branch
+    not taken is differentiated too, and 0 * Inf is NaN."""
+    if op_type in ("Exp", "Expm1") or not op.outputs:
+        return ""  # (the Exp wording already says it)
+    made = set(op.outputs)
+    if not any(n.op_type in _WHERE_OPS and made & set(n.inputs) for n in call.ancestry.nodes):
+        return ""
+    return (" Its result goes into a `tf.where`: the branch that is not taken is "
+            "differentiated too, and its zero gradient times the op's infinite one is NaN. "
+            f"Make the op's input safe first (`tf.{_api_names(op_type)[0]}(tf.where(ok, x, "
+            "1.0))`), not only its output.")
 
 
 def _api_names(op_type: str) -> tuple[str, ...]:
@@ -255,7 +327,7 @@ def _singular_type(op) -> str | None:
     traced loop, condition or function call (a Keras RNN's `tf.while_loop`), that of the
     first such op inside its body."""
     if op.op_type in SINGULAR_GRADIENT_OPS:
-        return op.op_type
+        return None if _regular_by_constants(op) else op.op_type
     graph_op = op.graph_op
     if graph_op is None or not op.op_type.endswith(("While", "If", "PartitionedCall")):
         return None
@@ -270,6 +342,28 @@ def _singular_type(op) -> str | None:
         if inner is not None:
             return inner
     return None
+
+
+def _regular_by_constants(op) -> bool:
+    """A traced op whose constant inputs keep its gradient finite everywhere: `x ** 2` (an
+    exponent of 1 or more), `x / 2.0` (a denominator that is never 0)."""
+    graph_op = op.graph_op
+    if graph_op is None or op.op_type not in ("Pow", "RealDiv", "Div") or \
+            len(graph_op.inputs) != 2:
+        return False
+    import numpy as np
+    from tensorflow import get_static_value
+
+    try:
+        constant = get_static_value(graph_op.inputs[1])
+    except Exception:  # noqa: BLE001  (an input whose value cannot be known statically)
+        return False
+    if constant is None:
+        return False
+    constant = np.asarray(constant)
+    if op.op_type == "Pow":
+        return bool(np.all(constant >= 1) and np.all(constant == np.round(constant)))
+    return bool(np.all(constant != 0))
 
 
 def _written_by_user(op) -> bool:
@@ -359,8 +453,12 @@ def zero_by_construction(call: GradientCall) -> list[Finding]:
         "0, so it never learns.", severity="warning")]
 
 
-def _reads_reached_past(call: GradientCall, stop_ops: frozenset) -> set:
-    """The variables reached from the loss backward without crossing a `stop_ops` op."""
+_NO_GRADIENT_THROUGH = frozenset({"StopGradient", "PreventGradient"})
+
+
+def _reads_reached_past(call: GradientCall, stop_ops: frozenset, stop=None) -> set:
+    """The variables reached from the loss backward without crossing a `stop_ops` op (or
+    one that `stop` accepts)."""
     reached, seen = set(), set()
     queue = list(call.target_keys)
     while queue:
@@ -369,7 +467,8 @@ def _reads_reached_past(call: GradientCall, stop_ops: frozenset) -> set:
             continue
         seen.add(key)
         node = call.flow.producer(key)
-        if node is None or node.op_type in stop_ops:
+        if node is None or node.op_type in stop_ops or node.op_type in _NO_GRADIENT_THROUGH \
+                or (stop is not None and stop(node)):
             continue
         if call.recorder.is_custom_gradient_output(node):  # the user's own gradient
             reached.update(ancestry(call.flow, node.inputs).reads)
@@ -398,3 +497,93 @@ def gradient_statuses(call: GradientCall) -> list:
         return []
     return [gradient_status(source.name, result)
             for source, result in zip(call.sources, call.results)]
+
+
+# Ops whose gradient is zero over a whole region of their input (a clipped value, a ReLU
+# below 0): a step that trains nothing may have every value in that region.
+_FLAT_REGION_OPS = {"Minimum": ("clip_by_value", "minimum"), "Maximum": ("clip_by_value", "maximum"),
+                    "ClipByValue": ("clip_by_value",), "Relu": ("relu",), "Relu6": ("relu6",)}
+
+
+def unmoved_after_training(call: GradientCall, step: str, calls: int) -> Finding:
+    """A traced step ran `calls` times and no variable it asks the gradient for changed:
+    every gradient was zero. Shown at the op of the user's nearest the loss whose gradient
+    is zero over a region (a `tf.clip_by_value`), else at the loss."""
+    names = [s.name for s in call.sources if s.is_variable]
+    ran = (f"`{step}` ran {calls} times and none of the {len(names)} variables it takes the "
+           "gradient for changed by a bit")
+    skipped = _skipped_by_loss_scale(call, names, ran + ".")
+    if skipped is not None:
+        return skipped
+    ran += ": every gradient it applied was exactly zero."
+    cancelled = _cancelled_sample(call, [s for s in call.sources if s.is_variable])
+    if cancelled:
+        cancelled[0].message = f"{ran} {cancelled[0].message}"
+        return cancelled[0]
+    flat = _nearest_flat_op(call)
+    if flat is None:
+        return Finding(cause="zero_gradient", variables=names, severity="warning",
+                       location=call.loss_location or call.location, message=ran,
+                       variant="traced_unmoved")
+    where = source_trace.call_line(_shown_at(flat), _FLAT_REGION_OPS[flat.op_type])
+    clipped = flat.op_type in ("Minimum", "Maximum", "ClipByValue")
+    what = ("clips its input: its gradient is zero wherever a value lies outside the range"
+            if clipped else "is a ReLU: its gradient is zero wherever its input is below 0")
+    return Finding(
+        cause="zero_gradient", variables=names, severity="warning", location=where,
+        variant="clipped_everywhere" if clipped else "dead_layer",
+        message=f"{ran} On the way to the loss, this line {what}, and every path from the "
+        "variables goes through it: when every value of the batch is in that region (errors "
+        "all larger than the clip range), nothing flows back.")
+
+
+def _skipped_by_loss_scale(call: GradientCall, names: list, ran: str) -> Finding | None:
+    """The loss is multiplied by a loss-scale optimizer's scale (mixed precision): it skips
+    each step whose gradients hold NaN or Inf, so weights that never moved mean every step
+    overflowed, even at the smallest scale. Shown where the unscaled loss is made."""
+    scale = next((key for key in call.ancestry.reads if _is_loss_scale(call, key)), None)
+    if scale is None:
+        return None
+    scaled = call.flow.producer(call.target_keys[0]) if call.target_keys else None
+    unscaled = [call.flow.producer(k) for k in (scaled.inputs if scaled is not None else ())]
+    made = next((n.location for n in unscaled if n is not None and n.location is not None
+                 and n.op_type not in READ_OPS and not n.handles), None)
+    return Finding(
+        cause="nonfinite_gradient", variables=names, severity="warning",
+        location=made or call.loss_location or call.location, variant="loss_scale_skipped",
+        message=f"{ran} The loss is scaled by the LossScaleOptimizer, which skips every "
+        "step whose gradients hold NaN or Inf and lowers its scale: here every step was "
+        "skipped, so the gradients overflow even at the smallest scale. The loss made here "
+        "is too large for float16 gradients.")
+
+
+def _is_loss_scale(call: GradientCall, key) -> bool:
+    info = call.recorder.variables.get(key)
+    return info is not None and any(word in info.name for word in ("loss_scale", "dynamic_scale"))
+
+
+def _nearest_flat_op(call: GradientCall):
+    """The _FLAT_REGION_OPS op nearest the loss on every path from the variables, the
+    user's own (a `clip_by_value` in the loss) before those inside Keras' layers."""
+    flats = [n for n in _upstream_from_loss(call) if n.op_type in _FLAT_REGION_OPS]
+    if not flats:
+        return None
+    live = _reads_reached_past(call, frozenset(_FLAT_REGION_OPS))
+    stuck = [s for s in call.sources if s.is_variable and s.key not in live]
+    if len(stuck) < len([s for s in call.sources if s.is_variable]):
+        return None  # (some variable reaches the loss around every such op)
+    return next((n for n in flats if _written_by_user(n)), flats[0])
+
+
+def _upstream_from_loss(call: GradientCall) -> list:
+    """The ops of the targets' ancestry, nearest the loss first."""
+    found, seen = [], set()
+    queue = deque(call.flow.producer(k) for k in call.target_keys)
+    while queue and len(found) < 5_000:
+        node = queue.popleft()
+        if node is None or id(node) in seen:
+            continue
+        seen.add(id(node))
+        found.append(node)
+        queue.extend(call.flow.producer(k) for k in node.inputs)
+    return found

@@ -15,6 +15,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from gradtrace import frames
+from gradtrace.findings import Location
+
 _MAX_HOPS = 8  # assignments followed back from the loss
 
 
@@ -601,3 +604,161 @@ def _guard_of(scope, use, assigned_line: int):
             if best is None or node.lineno > best.lineno:
                 best = node
     return best
+
+
+@dataclass
+class UnreadResult:
+    """A name assigned on a line that nothing reads afterwards, or that is only passed to
+    functions of the file that never read the parameter it becomes."""
+    name: str
+    callee: str = ""  # the function that ignores it
+    parameter: str = ""  # the parameter it binds there
+    passed_line: int = 0  # where it is passed
+    ignored_at: int = 0  # the callee's `return` (its `def` when it has several)
+
+
+def unread_results(location) -> list[UnreadResult]:
+    """The names assigned on `location`'s line (`h, y_pred = model(x)`) whose values go
+    nowhere: never read after the line (nor, inside a loop, anywhere in that loop), or
+    read only as an argument of a function written in the file whose body never reads
+    that parameter (`loss_fn(y, y_pred, h)` where `loss_fn` returns `sum(h)`)."""
+    tree = _parsed(location.file) if location is not None else None
+    if tree is None:
+        return []
+    scope = _innermost_def(tree, location.line) or tree
+    assignment = next((n for n in _own_nodes(scope) if isinstance(n, ast.Assign)
+                       and n.lineno == location.line), None)
+    if assignment is None:
+        return []
+    loops = [n for n in _own_nodes(scope) if isinstance(n, (ast.For, ast.While))
+             and n.lineno <= location.line <= (n.end_lineno or 0)]
+    after = min([location.line + 1] + [loop.lineno for loop in loops])
+    found = []
+    for name in sorted(_assigned_names(assignment)):
+        loads = [n for n in _own_nodes(scope) if isinstance(n, ast.Name) and n.id == name
+                 and isinstance(n.ctx, ast.Load) and n.lineno >= after
+                 and n.lineno != location.line]
+        if not loads:
+            found.append(UnreadResult(name))
+            continue
+        ignored = [_ignoring_callee(tree, scope, load) for load in loads]
+        if all(ignored):
+            found.append(UnreadResult(name, *ignored[0]))
+    return found
+
+
+def _is_method(tree, function: ast.FunctionDef) -> bool:
+    return any(isinstance(n, ast.ClassDef) and function in n.body for n in ast.walk(tree))
+
+
+def _ignoring_callee(tree, scope, load: ast.Name):
+    """(function name, parameter, call line, its return line) when `load` is an argument of a call
+    to a function of this file (or a method of the class `scope` is in, via `self.`)
+    that never reads the parameter the argument binds; else None."""
+    call = next((n for n in _own_nodes(scope) if isinstance(n, ast.Call)
+                 and (load in n.args or any(k.value is load for k in n.keywords))), None)
+    if call is None:
+        return None
+    name = _called_name(call.func)
+    method = _is_self_attribute(call.func)
+    if not name or not (method or isinstance(call.func, ast.Name)):
+        return None
+    if method:  # a method of the class the call is in
+        holder = _enclosing_class(tree, call.lineno)
+        defs = [n for n in (holder.body if holder is not None else [])
+                if isinstance(n, ast.FunctionDef) and n.name == name]
+    else:  # a function of the module, or one nested in a function around the call
+        defs = [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef) and n.name == name
+                and not _is_method(tree, n)]
+    if len(defs) != 1:
+        return None
+    callee = defs[0]
+    arguments = callee.args
+    if arguments.vararg or arguments.kwarg:
+        return None
+    params = [a.arg for a in arguments.posonlyargs + arguments.args][1 if method else 0:]
+    if load in call.args:
+        index = call.args.index(load)
+        if index >= len(params) or any(isinstance(a, ast.Starred) for a in call.args[:index]):
+            return None
+        param = params[index]
+    else:
+        param = next(k.arg for k in call.keywords if k.value is load)
+    if any(isinstance(n, ast.Name) and n.id == param and isinstance(n.ctx, ast.Load)
+           for n in ast.walk(callee)):  # (a nested function reading it counts)
+        return None
+    returns = [n for n in _own_nodes(callee) if isinstance(n, ast.Return)]
+    return (callee.name, param, call.lineno,
+            returns[0].lineno if len(returns) == 1 else callee.lineno)
+
+
+@dataclass
+class AttributeUse:
+    """How a class's own code uses `self.<name>`."""
+    made_at: int = 0  # the `__init__`/`build` line that assigns (or appends to) it
+    read_elsewhere: bool = False  # read by a method other than `__init__` and `build`
+
+
+def attribute_use(cls, name: str) -> AttributeUse | None:
+    """`self.<name>` in the source of `cls` and of the classes of the user's it derives
+    from; None when no source is found."""
+    use, found = AttributeUse(), False
+    for klass in cls.__mro__:
+        node, filename = _class_node(klass)
+        if node is None:
+            continue
+        found = True
+        for method in (n for n in node.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))):
+            setup = method.name in ("__init__", "build")
+            for attribute in ast.walk(method):
+                if not (_is_self_attribute(attribute) and attribute.attr == name):
+                    continue
+                if not setup and isinstance(attribute.ctx, ast.Load):
+                    use.read_elsewhere = True
+                elif setup and not use.made_at:
+                    use.made_at = attribute.lineno
+    return use if found else None
+
+
+def _class_node(klass):
+    """The ClassDef of `klass` in its file, when that file is the user's. Found from the
+    code of its methods (a script's `__main__` module may be gone by the end of a run)."""
+    codes = [getattr(v, "__code__", None) for v in vars(klass).values()]
+    code = next((c for c in codes if c is not None), None)
+    if code is None or not frames.is_user_file(code.co_filename):
+        return None, None
+    tree = _parsed(code.co_filename)
+    node = next((n for n in ast.walk(tree) if isinstance(n, ast.ClassDef)
+                 and n.name == klass.__name__
+                 and n.lineno <= code.co_firstlineno <= (n.end_lineno or 0)),
+                None) if tree is not None else None
+    return node, code.co_filename
+
+
+def method_line(cls, method: str) -> Location | None:
+    """Where `cls` (or the first class of the user's it derives from) defines `method`."""
+    function = getattr(cls, method, None)
+    code = getattr(function, "__code__", None)
+    if code is None or not frames.is_user_file(code.co_filename):
+        return None
+    return Location(code.co_filename, code.co_firstlineno, method)
+
+
+def attribute_reads(made_at) -> tuple[str, list[int]]:
+    """For a line that makes `self.<name> = ...` (an `add_weight` in `build`): the name,
+    and the lines of the class's other methods that read `self.<name>`."""
+    tree = _parsed(made_at.file) if made_at is not None else None
+    klass = _enclosing_class(tree, made_at.line) if tree is not None else None
+    if klass is None:
+        return "", []
+    assignment = next((n for n in ast.walk(klass) if isinstance(n, ast.Assign)
+                       and n.lineno == made_at.line), None)
+    targets = [t for t in getattr(assignment, "targets", []) if _is_self_attribute(t)]
+    if len(targets) != 1:
+        return "", []
+    name = targets[0].attr
+    lines = sorted({n.lineno for method in klass.body
+                    if isinstance(method, ast.FunctionDef) and method.name not in ("__init__", "build")
+                    for n in ast.walk(method) if _is_self_attribute(n) and n.attr == name
+                    and isinstance(n.ctx, ast.Load)})
+    return name, lines

@@ -8,6 +8,7 @@ from gradtrace import frames
 from gradtrace.analyze import source_trace
 from gradtrace.findings import Finding, Location
 from gradtrace.record.events import PredictCall, responsible_freeze
+from gradtrace.record.never_called import check_never_called
 from gradtrace.record.recorder import handle_keys
 
 
@@ -50,13 +51,16 @@ def install_tf_keras(recorder, patcher) -> None:
 
 def _patch_set_weights(recorder, patcher, cls) -> None:
     """tf-keras' `set_weights` copies each new value through NumPy (read in C) before
-    assigning it: tensors given to it leave TensorFlow there."""
+    assigning it: tensors given to it leave TensorFlow there, and so do variables (a
+    layer made with `weights=[self.w, self.b]` copies them when it is built)."""
     def make(original):
         def set_weights(layer, weights):
             if recorder._open_tapes:
                 for value in weights if isinstance(weights, (list, tuple)) else ():
                     if type(value).__name__ == "EagerTensor":
                         recorder._guard(recorder._on_conversion, value, "set_weights()")
+                    elif hasattr(value, "assign") and getattr(value, "trainable", False):
+                        recorder._guard(recorder.on_variable_copied, value, "set_weights()")
             return original(layer, weights)
         return set_weights
 
@@ -123,6 +127,8 @@ def _patch_layer_call(recorder, patcher, cls) -> None:
             site = frames.caller_location(1)
             if outermost:
                 tls.model_call_site = site
+                if recorder._open_tapes:
+                    recorder._guard(recorder.note_trained_model, layer)
             outer_sites = getattr(tls, "layer_sites", ())
             tls.layer_sites = outer_sites + (site,)
             if layer not in recorder.operation_sites:
@@ -357,6 +363,7 @@ def _patch_fit(recorder, patcher, cls, losses_module) -> None:
                 recorder._guard(_check_fit_finite, recorder, model, before, history,
                                 recorder.traced_count - traced_before)
             recorder._guard(_note_trained, recorder, model)
+            recorder._guard(check_never_called, recorder, model, "model.fit()")
             if before:
                 recorder._guard(_check_fit_learned, recorder, model, before, history, args,
                                 kwargs, losses_module)
@@ -448,7 +455,7 @@ def _check_before_training(recorder, model, how: str, caller) -> None:
     """Training asked of a model that cannot learn what it was asked to: every weight
     frozen, or weights unfrozen since its training function was made (no new compile)."""
     recorder.training = (outputs_without_loss(model), recorder.compile_sites.get(id(model)))
-    from gradtrace.analyze.gradient_call import lambda_held_finding
+    from gradtrace.analyze.nothing_requested import lambda_held_finding
 
     held = lambda_held_finding(recorder, _untracked_lambda_keys(recorder, model))
     if held is not None:
@@ -642,6 +649,7 @@ def _after_batch_step(recorder, model, args, kwargs, losses_module) -> None:
         return
     watched["steps"] += 1
     if watched["steps"] == BATCH_STEPS_CHECKED:
+        check_never_called(recorder, model, "model.train_on_batch()")
         _check_learned(recorder, model, watched.pop("before"), "model.train_on_batch()", [],
                        watched.pop("batch"), losses_module)
 
@@ -864,16 +872,26 @@ def _dead_layer(recorder, model, layer_outputs: list):
     change the loss, and no gradient flows back through it."""
     import numpy as np
 
+    for layer, values in _float_outputs_from_the_end(model, layer_outputs):
+        if getattr(layer, "weights", None) is not None and values.size and not np.any(values):
+            return layer, _layer_line(model, layer, recorder.operation_sites.get(layer))
+    return None
+
+
+def _float_outputs_from_the_end(model, layer_outputs: list):
+    """(layer, its output as a float array) for each probed layer but the model itself,
+    the one nearest the output first."""
+    import numpy as np
+
     for layer, output, _ in reversed(layer_outputs):
-        if layer is model or getattr(layer, "weights", None) is None:
+        if layer is model:
             continue
         try:
             values = np.asarray(output)
         except Exception:  # noqa: BLE001  (a nested structure)
             continue
-        if values.dtype.kind == "f" and values.size and not np.any(values):
-            return layer, _layer_line(model, layer, recorder.operation_sites.get(layer))
-    return None
+        if values.dtype.kind == "f":
+            yield layer, values
 
 
 def _constant_layer_output(recorder, model, batch, losses_module):
@@ -888,14 +906,8 @@ def _constant_layer_output(recorder, model, batch, losses_module):
     layer_outputs: list = []
     if _gradients(recorder, model, loss_fn, *batch, layer_outputs=layer_outputs) is None:
         return None
-    for layer, output, _ in reversed(layer_outputs):
-        if layer is model:
-            continue
-        try:
-            values = np.asarray(output)
-        except Exception:  # noqa: BLE001  (a nested structure)
-            continue
-        if values.dtype.kind != "f" or values.size < 2 or not np.all(values == values.flat[0]):
+    for layer, values in _float_outputs_from_the_end(model, layer_outputs):
+        if values.size < 2 or not np.all(values == values.flat[0]):
             continue
         activation = getattr(getattr(layer, "activation", None), "__name__", "")
         width = values.shape[-1] if values.ndim else 0

@@ -55,6 +55,11 @@ def _at_singular_point(op_type, inputs) -> bool | None:
         return None
 
 
+# Calls of a traced training step after which variables that never changed mean that
+# every gradient was zero: any optimizer moves a weight with a non-zero gradient at once.
+STEP_CALLS_FOR_UNMOVED = 5
+
+
 class Recorder:
     def __init__(self, on_internal_error: Callable[[BaseException], None] | None = None) -> None:
         self.findings: list[Finding] = []
@@ -119,6 +124,9 @@ class Recorder:
         # Tensors given to a Keras layer's `add_loss` (graph tensors, or eager ids), with
         # the user's line: a loss that leaves `model.losses` out drops them.
         self.added_losses: list = []
+        self.never_called_checked: set = set()  # models checked for layers never called
+        self.differentiated: list = []  # (target keys, location) of each gradient call
+        self._trained_models: dict = {}  # id -> weak reference: models called under a tape
         self.traced_count = 0
         self.gradients: list[list] = []
 
@@ -588,12 +596,14 @@ class Recorder:
         return result
 
     def _analyze(self, tape, info, target, sources, result, call_frame, exc, custom_nones=()):
-        from gradtrace.analyze.gradient_call import GradientCall, diagnose
+        from gradtrace.analyze.call import GradientCall
+        from gradtrace.analyze.gradient_call import diagnose
 
         with _collection_paused():
             call = GradientCall.build(self, tape, info, target, sources, result, call_frame,
                                       exc, list(custom_nones))
             new = diagnose(call)
+        self._note_differentiated(call)
         if self.keep_gradients:
             from gradtrace.analyze.gradient_values import gradient_statuses
 
@@ -619,7 +629,8 @@ class Recorder:
     def _graph_gradients(self, ys, xs, result, caller, exc) -> None:
         """A graph's symbolic gradient (`tf.gradients`): every tensor of the graph is a
         source it may ask for, as if one tape had watched them all."""
-        from gradtrace.analyze.gradient_call import GradientCall, diagnose
+        from gradtrace.analyze.call import GradientCall
+        from gradtrace.analyze.gradient_call import diagnose
 
         site = self._site_of(caller)
         if site in self._done_sites or not self.tf.nest.flatten(ys):
@@ -631,8 +642,15 @@ class Recorder:
         with _collection_paused():
             call = GradientCall.build(self, None, info, ys, xs, result, user, exc, [])
             new = diagnose(call)
+        self._note_differentiated(call)
         for finding in new:
             self.add_finding(finding)
+
+    def _note_differentiated(self, call) -> None:
+        """The targets of a gradient call and where it was asked: a loss made from that
+        gradient (a PINN's `du/dx`) uses them only through their derivative."""
+        if call.target_keys and call.location is not None and len(self.differentiated) < 200:
+            self.differentiated.append((call.target_keys, call.location))
 
     def _note_traced_weights(self, sources, call) -> None:
         """The finite variables a traced step trains: a loop that later writes NaN into
@@ -656,14 +674,33 @@ class Recorder:
     def _note_traced_step(self, call) -> None:
         """The outermost tf.function being traced around a user's gradient call is a
         training step: the loss it returns is watched on every later call."""
-        from gradtrace.analyze.gradient_call import opened_by_library
+        from gradtrace.analyze.call import opened_by_library
 
         stack = getattr(self._tls, "function_calls", None)
         if not stack or opened_by_library(call) or len(self._step_losses) >= 100:
             return
         function = stack[0][0]
-        self._step_losses.setdefault(id(function), {"calls": 0, "finite": 0, "call": call,
-                                                    "name": _function_name(function)})
+        if id(function) not in self._step_losses:
+            self._step_losses[id(function)] = {
+                "calls": 0, "finite": 0, "call": call, "name": _function_name(function),
+                "weights": self._fingerprints(call.variables.values())}
+
+    def _fingerprints(self, variables) -> list:
+        """(weak reference, checksum of the value) of each variable, read out of the trace:
+        whether training ever changed them is told at the end (`check_unmoved_steps`)."""
+        import zlib
+
+        import numpy as np
+
+        found = []
+        for variable in list(variables)[:10_000]:
+            try:
+                with self.tf.init_scope():
+                    value = np.ascontiguousarray(variable.numpy())
+                found.append((weakref.ref(variable), zlib.crc32(value.tobytes())))
+            except Exception:  # noqa: BLE001  (no value yet, or no weak reference)
+                return []
+        return found
 
     def _watch_step_loss(self, function, result) -> None:
         """A traced step's returned scalar losses: finite for some calls and then NaN or
@@ -672,15 +709,17 @@ class Recorder:
         import numpy as np
 
         watch = self._step_losses[id(function)]
-        losses = self._returned_losses(result)
         watch["calls"] += 1
+        if watch.get("told"):
+            return
+        losses = self._returned_losses(result)
         if not losses:  # returns no loss to watch
-            del self._step_losses[id(function)]
+            watch["told"] = True
             return
         if all(np.isfinite(t.numpy()).all() for t in losses):
             watch["finite"] += 1
             return
-        del self._step_losses[id(function)]
+        watch["told"] = True
         if watch["finite"] and not any(f.cause == "nonfinite_gradient" for f in self.findings):
             from gradtrace.analyze.gradient_values import nonfinite_after_training
 
@@ -700,6 +739,43 @@ class Recorder:
         scalars = [t for t in values if type(t).__name__ == "EagerTensor"
                    and t.dtype.is_floating and t.shape.num_elements() == 1]
         return scalars if isinstance(result, dict) else scalars[:1]
+
+    def note_trained_model(self, model) -> None:
+        if id(model) not in self._trained_models and len(self._trained_models) < 20:
+            self._trained_models[id(model)] = weakref.ref(model)
+
+    def check_trained_models(self) -> None:
+        """At the end: layers that the models run under a tape made and never called."""
+        from gradtrace.record.never_called import check_never_called
+
+        for reference in list(self._trained_models.values()):
+            model = reference()
+            if model is not None:
+                check_never_called(self, model, "the training loop")
+
+    def check_unmoved_steps(self) -> None:
+        """At the end: a traced training step called again and again whose variables never
+        changed by a bit: every gradient it applied was zero."""
+        import zlib
+
+        import numpy as np
+
+        from gradtrace.analyze.gradient_values import unmoved_after_training
+
+        for watch in self._step_losses.values():
+            weights = watch.get("weights")
+            if watch["calls"] < STEP_CALLS_FOR_UNMOVED or not weights:
+                continue
+            current = [reference() for reference, _ in weights]
+            if any(v is None for v in current) or any(
+                    zlib.crc32(np.ascontiguousarray(v.numpy()).tobytes()) != checksum
+                    for v, (_, checksum) in zip(current, weights)):
+                continue
+            call = watch["call"]
+            names = {s.name for s in call.sources if s.is_variable}
+            if any(names & set(f.variables) for f in self.findings):
+                continue  # (already explained)
+            self.add_finding(unmoved_after_training(call, watch["name"], watch["calls"]))
 
     def check_trained_weights(self) -> None:
         """At the end: weights of a traced step that were finite and now hold NaN or Inf."""
@@ -833,6 +909,16 @@ class Recorder:
                 not self._record.should_record_backprop([tensor]):
             return
         conversion = Conversion(tensor._id, how, frames.caller_location(3), predict)
+        for info in self.current_tape_infos():
+            info.conversions.append(conversion)
+
+    def on_variable_copied(self, variable, how: str) -> None:
+        """A variable's value copied out through NumPy while a tape recorded: what is made
+        from the copy has no link to the variable."""
+        keys = handle_keys(variable)
+        if not keys:
+            return
+        conversion = Conversion(keys[0], how, frames.caller_location(3))
         for info in self.current_tape_infos():
             info.conversions.append(conversion)
 

@@ -1,0 +1,130 @@
+"""A loss that reads variables while the gradient was asked for none of them: frozen,
+held by a Lambda, raw tf.Variables Keras does not track, or tensors computed before the
+tape."""
+from __future__ import annotations
+
+from gradtrace.analyze.call import GradientCall, merge_findings
+from gradtrace.findings import Finding, Location
+from gradtrace.record.events import READ_OPS, VariableInfo, responsible_freeze
+
+
+def lambda_held_finding(recorder, keys: list) -> Finding | None:
+    """Variables of layers that a Lambda layer's function calls: the model the Lambda is
+    in does not track them, so they never train."""
+    keys = sorted((k for k in keys if k in recorder.lambda_held), key=str)
+    if not keys:
+        return None
+    recorder.qualify_legacy_names(None)  # the same names before fit and in its step
+    outer, applied_at = recorder.lambda_held[keys[0]]
+    infos = [recorder.variables.get(k) for k in keys]
+    names = list(dict.fromkeys(i.name for i in infos if i is not None))
+    return Finding(
+        cause="untracked_variable", variables=names, location=applied_at,
+        message=f"The function of the Lambda layer `{getattr(outer, 'name', 'lambda')}` "
+        f"applied here calls layers with {len(names)} trainable variables: a Lambda layer "
+        "tracks no layer or variable its function uses, so the model it is in leaves them "
+        "out of its trainable variables and they never get a gradient.",
+        variant="used_in_lambda")
+
+
+def nothing_requested(call: GradientCall) -> list[Finding]:
+    """tape.gradient(loss, []) while the loss reads variables: they were all frozen (or
+    never tracked, which `untracked_variables` tells apart)."""
+    untracked = untracked_variables(call, any_raw=True)
+    if untracked:
+        return untracked
+    held = lambda_held_finding(call.recorder, list(call.ancestry.reads))
+    if held is not None:
+        return [held]
+    in_creation_order = sorted((k for k in call.ancestry.reads if isinstance(k, int)))
+    infos = [call.recorder.variables[key] for key in in_creation_order
+             if key in call.recorder.variables]
+    if not infos:
+        return []
+    frozen = responsible_freeze(infos)
+    names = list(dict.fromkeys(i.name for i in infos))
+    if frozen is not None:
+        location, layer = frozen
+        message = (f"`{layer}.trainable = False` here froze every variable the loss uses "
+                   f"({len(names)}), so the gradient was asked for an empty list.")
+    else:
+        before = _read_before_tape(call, in_creation_order)
+        if before is not None:
+            return [Finding(
+                cause="unwatched_tensor", variables=names,
+                location=call.tape_info.opened_at or call.location,
+                message=f"The gradient was asked for an empty list of variables. The loss uses "
+                f"{len(names)} variables only through tensors computed from them before this "
+                f"tape opened (line {before.line}), which it never watched: such tensors put "
+                "in place of a layer's weights (`layer.kernel = tensor`) also drop the "
+                "weights from `trainable_variables`. Watch those tensors (`tape.watch(t)`) and "
+                "ask for their gradients, or compute with the variables inside the tape.")]
+        made_in_call = next((i.created_at for i in infos if i.created_at is not None
+                             and i.created_at.function == "call"), None)
+        if made_in_call is not None:
+            return [Finding(
+                cause="untracked_variable", variables=names, location=made_in_call,
+                variant="made_in_step",
+                message=f"The loss uses {len(names)} variables, made here inside a layer's "
+                "`call`: a layer (or weight) created in `call` is made again at each call "
+                "and is not tracked as the model's, so the model has nothing to train and "
+                "the gradient was asked for an empty list. Create the layer in `__init__` "
+                "(`self.dense = Dense(units)`) and only call it in `call`.")]
+        location = call.location
+        message = (f"The gradient was asked for an empty list of variables, while the loss "
+                   f"uses {len(names)}: nothing is trainable.")
+    return [Finding(cause="frozen_model", variables=names, location=location or call.location,
+                    message=message)]
+
+
+def _made_before(node, start_key) -> bool:
+    """An eager op that ran before the tape opened (eager keys grow with time)."""
+    return bool(node.outputs) and all(isinstance(k, int) and 0 <= k <= start_key
+                                      for k in node.outputs)
+
+
+def _read_before_tape(call: GradientCall, handles: list) -> Location | None:
+    """Where the loss's variables were read, when every read ran while no tape recorded."""
+    reads = [r for h in handles for r in call.ancestry.reads.get(h, []) if r.op_type in READ_OPS]
+    start = call.tape_info.start_key
+    if not reads or not all(r.recording is False or _made_before(r, start) for r in reads):
+        return None
+    latest = max((r for r in reads if r.location is not None), key=lambda r: r.outputs[0],
+                 default=None)
+    return latest.location if latest is not None else None
+
+
+def untracked_variables(call: GradientCall, any_raw: bool = False) -> list[Finding]:
+    """Variables the loss reads that Keras does not know about, so no one asks for them:
+    raw tf.Variables held by a Keras 3 layer or created in the training step (or, when
+    nothing at all was requested, any raw tf.Variable of the user's)."""
+    requested = {s.key for s in call.sources}
+    anc = call.ancestry
+    findings = []
+    for key, reads in sorted(anc.reads.items(), key=lambda item: str(item[0]).zfill(12)):
+        info = call.recorder.variables.get(key)
+        if key in requested or info is None or not info.trainable or not info.raw_in_user_code:
+            continue
+        if not any(r.recording is not False for r in reads) or key not in call.gradient_reads:
+            continue  # read outside the tape, or only to decide a comparison (a probability)
+        if not (any_raw or info.owner_is_keras3_layer or _created_in_step(call, key, info)):
+            continue
+        where = f"in {info.owner}" if info.owner else "inside the training step"
+        made = info.created_at
+        findings.append(Finding(
+            cause="untracked_variable", variables=[info.name], location=made,
+            message=f"`{info.name}` is a raw tf.Variable created {where}: the loss uses it, "
+            "but it is not among the trainable variables, so it never gets a gradient.",
+            group=("untracked_variable", info.owner, made.file, made.function) if made else (),
+        ))
+    return merge_findings(findings)  # a layer's raw variables (a list of them) are one mistake
+
+
+def _created_in_step(call: GradientCall, key, info: VariableInfo) -> bool:
+    """Created after the tape opened, or (a tf.function's first call lifts its variables
+    out of the graph) by the very function that asks for the gradient."""
+    if isinstance(key, int) and key > call.tape_info.start_key:
+        return True
+    made, asked = info.created_at, call.location
+    return bool(made and asked and made.file == asked.file and made.function == asked.function
+                and made.function != "<module>")

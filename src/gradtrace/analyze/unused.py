@@ -1,0 +1,239 @@
+"""Variables whose values reach no cut and no loss: unused parts of a model, shown where
+their result is dropped (or the loop or branch that skips them), one finding per part."""
+from __future__ import annotations
+
+from gradtrace import frames
+from gradtrace.analyze import dead_end, source_trace
+from gradtrace.analyze.call import (GradientCall, Source, asking_at, mention_all_variables,
+                                    sources_location)
+from gradtrace.analyze.dataflow import ancestry
+from gradtrace.analyze.gradient_values import target_location
+from gradtrace.findings import Finding, Location
+
+
+def output_without_loss(call: GradientCall, findings: list[Finding]) -> list[Finding]:
+    """Unused variables of a model whose compile gave some outputs no loss: when the
+    unused variables include such an output's own layer, that is the cut-off part."""
+    missing, compiled_at = call.recorder.training
+    unused = [f for f in findings if f.cause == "unused_variable"]
+    names = [name for f in unused for name in f.variables]
+    outputs = [o for o in missing if any(o in name.split("/") for name in names)]
+    if not outputs or compiled_at is None:
+        return _one_per_unused_part(call, findings)
+    listed = ", ".join(f"`{o}`" for o in outputs)
+    part = Finding(
+        cause="unused_variable", variables=names,
+        location=source_trace.keyword_line(compiled_at, "loss"),
+        message=f"The model's output {listed} has no loss in this `compile(loss=...)`: Keras "
+        "computes the loss over the outputs given one, so the layers that feed only "
+        f"{listed} ({len(names)} variables) take no part in it.",
+        variant="output_without_loss")
+    return [part] + [f for f in findings if f.cause != "unused_variable"]
+
+
+def _one_per_unused_part(call: GradientCall, findings: list[Finding]) -> list[Finding]:
+    """Unused variables of one layer are shown where that layer is; those of several
+    layers (a backbone's last stack that nothing reads) are one part of the model left
+    out of the loss: one finding, at the line that built the list of variables asked
+    for (else the gradient call)."""
+    unused = [f for f in findings if f.cause == "unused_variable"]
+    if len({f.group or f.location for f in unused}) <= 1:
+        return findings
+    names = [name for f in unused for name in f.variables]
+    layers = len({f.location for f in unused})
+    part = Finding(cause="unused_variable", variables=names, location=sources_location(call),
+                   message=f"`{names[0]}` from {layers} layers take no part in the loss: "
+                   "nothing on the way to the loss reads them, while the other variables train.",
+                   variant="model_part")
+    return [part] + [f for f in findings if f.cause != "unused_variable"]
+
+
+def unexplained(call: GradientCall, source: Source, got: list) -> Finding:
+    """A variable whose values reached neither the loss nor any cut."""
+    return _unused(call, source, got) or call.finding(
+        "disconnected", [source], call.location,
+        f"`{source.name}` is not read anywhere on the way to the loss.")
+
+
+def _unused(call: GradientCall, source: Source, got: list[Source]) -> Finding | None:
+    if not got:
+        return None
+    where = _unused_location(call, source.key)
+    info = source.info
+    created = info.created_at if info else None
+    defined = f", created at line {created.line}," if created and created != where else ""
+    # Layers computed in one function whose results are dropped (`output = self.l2(x)`
+    # overwriting `output = self.l1(x)`) are one mistake, shown at its first line.
+    # (tf-keras makes a layer's variables at its first call: the read is the creation)
+    computed = where is not None and (where != created or
+                                      where.function not in ("<module>", "__init__", "build"))
+    dropped = _dropped_added_loss(call, source)
+    if dropped is not None:
+        return dropped
+    guarded = source_trace.guarded_use(where)
+    if guarded is not None:
+        guard_at = Location(where.file, guarded.guard_line, source_trace.enclosing_function(
+            Location(where.file, guarded.guard_line, "")) or where.function)
+        kind = ("a loop that ran zero times here" if guarded.guard in ("for", "while")
+                else "a condition that was false here")
+        return call.finding(
+            "unused_variable", [source], guard_at,
+            f"`{source.name}` goes into `{guarded.name}` (line {where.line}), which is used "
+            f"only under this `{guarded.guard}` (line {guarded.use_line}): {kind}, or one "
+            "whose result does not reach the loss. So the variable never reaches the loss; "
+            "the other variables train.",
+            group=("unused_variable", "guarded", where.file, guarded.guard_line),
+            variant="guarded_use")
+    derivative = _differentiated_only(call, source)
+    if derivative is not None:
+        return derivative
+    if not computed:
+        referred = _referred_to(call, source, where, defined)
+        if referred is not None:
+            return referred
+    group = ("unused_variable", "computed", where.file, where.function) if computed else ()
+    dropped = source_trace.dropped_result(where) if computed else None
+    if computed and where in call.live_lines and where != call.location:
+        return _partly_used_line(call, source, where, defined, group)
+    if dropped is not None:
+        return call.finding(
+            "unused_variable", [source], where,
+            f"`{source.name}`{defined} goes into `{dropped}`, computed here, and nothing "
+            f"reads `{dropped}` afterwards: its result is dropped, so the variable never "
+            "reaches the loss; the other variables train.", group=group,
+            variant="dropped_result")
+    return call.finding(
+        "unused_variable", [source], where,
+        f"`{source.name}`{defined} is computed as far as this line, and what the line makes "
+        "never reaches the loss; the other variables train." if computed else
+        f"`{source.name}`{defined} is computed but never reaches the loss; the other "
+        "variables train.", group=group)
+
+
+def _differentiated_only(call: GradientCall, source: Source) -> Finding | None:
+    """The variable reaches a tensor that an inner gradient call differentiated, and the
+    loss uses that tensor only through its derivative (a PINN's `du/dx`): a term added
+    after the last nonlinearity (the output layer's bias) has a derivative of zero."""
+    for keys, asked_at in call.recorder.differentiated:
+        if asked_at == call.location or any(k in call.ancestry.toward for k in keys):
+            continue  # (this very call, or a target the loss also uses as it is)
+        if source.key not in ancestry(call.flow, list(keys), limit=20_000).reads:
+            continue
+        info = source.info
+        made = info.created_at if info is not None and info.created_at else asked_at
+        return call.finding(
+            "unused_variable", [source], made,
+            f"`{source.name}` takes part in the value differentiated at line {asked_at.line}, "
+            "and the loss uses that value only through its derivative: a term added after "
+            "the last nonlinearity (a bias of the output layer, or of a linear layer before "
+            "it) has a derivative of zero, so it takes no part in the loss; the other "
+            "variables train.", group=("unused_variable", "derivative", str(asked_at)),
+            variant="derivative_only")
+    return None
+
+
+def _referred_to(call: GradientCall, source: Source, created: Location | None,
+                 defined: str) -> Finding | None:
+    """A variable the step never read, made as `self.<name>` in a layer: the one line of
+    the layer's other methods that refers to it is where its use goes wrong (its value
+    handed to something that does not reach the loss)."""
+    name, lines = source_trace.attribute_reads(created)
+    if len(lines) != 1:
+        return None
+    at = Location(created.file, lines[0], source_trace.enclosing_function(
+        Location(created.file, lines[0], "")) or created.function)
+    return call.finding(
+        "unused_variable", [source], at,
+        f"`{source.name}`{defined} is referred to only here, as `self.{name}`, and the step "
+        "never read it: what this line does with it never reaches the loss; the other "
+        "variables train.", group=("unused_variable", "referred", at.file, at.line),
+        variant="referred_here")
+
+
+def _partly_used_line(call: GradientCall, source: Source, where: Location, defined: str,
+                      group: tuple) -> Finding:
+    """A line whose results reach the loss in part (`h, y_pred = model(x)`): the one
+    result that goes nowhere is named, and when it goes only into a function of the
+    user's that never reads it (a loss function that ignores `y_pred`), that function's
+    `return` is where to edit."""
+    unread = source_trace.unread_results(where)
+    result = unread[0] if len(unread) == 1 else None
+    if result is not None and result.callee:
+        at = Location(where.file, result.ignored_at, result.callee)
+        return call.finding(
+            "unused_variable", [source], at,
+            f"`{source.name}`{defined} reaches line {where.line} as `{result.name}`, which "
+            f"is passed to `{result.callee}` (line {result.passed_line}) as `{result.parameter}`; "
+            f"`{result.callee}` never reads `{result.parameter}`, so what it returns is computed "
+            "without it and the variable never reaches the loss; the other variables train.",
+            group=("unused_variable", "ignored", where.file, result.ignored_at),
+            variant="ignored_parameter")
+    named = (f" as `{result.name}`, which nothing after this line reads" if result else
+             ": what it computes comes back here together with values that do reach the "
+             "loss, and the code after this line uses only those")
+    return call.finding(
+        "unused_variable", [source], where,
+        f"`{source.name}`{defined} reaches this line{named}; the other variables train.",
+        group=group, variant="dropped_result")
+
+
+def _dropped_added_loss(call: GradientCall, source: Source) -> Finding | None:
+    """The variable feeds a tensor given to `add_loss`, which the loss does not include."""
+    for kept, added_at in call.recorder.added_losses:
+        key = kept if isinstance(kept, int) else call.flow.key(kept)
+        if key in call.ancestry.toward or key in call.target_keys:
+            continue
+        if source.key in ancestry(call.flow, [key], limit=50_000).reads:
+            line = f" (line {added_at.line})" if added_at else ""
+            return call.finding(
+                "unused_variable", [source], target_location(call),
+                f"`{source.name}` reaches the loss given to `add_loss`{line} and nothing "
+                "else; the loss computed here, which the gradient is taken of, does not add "
+                "the layers' `losses`, so that term is dropped and the variable gets no "
+                "gradient.", group=("unused_variable", "add_loss", str(added_at)),
+                variant="added_loss_dropped")
+    return None
+
+
+def _unused_location(call: GradientCall, handle) -> Location | None:
+    """Where the unused variable was last read in the step, else where it was created.
+
+    When the read sits under the very line that asked for the gradient (`fit`,
+    `check_model`), it says little; the creation site (a functional `Dense(...)(h)`
+    line, a `build`) says more.
+    """
+    read = _last_read_location(call, handle)
+    if read is not None and read != call.location:
+        return read  # else the forward pass ran inside a library call (fit, check_model)
+    info = call.recorder.variables.get(handle)
+    return info.created_at if info else None
+
+
+def _last_read_location(call: GradientCall, handle) -> Location | None:
+    """The step's last read of the variable, or the line where its values stop
+    (`dead_end`): a block class used twice runs the read's line for used layers too."""
+    if call.compiled and call.target_keys:
+        reads = call.flow.graph_reads(call.target_keys[0], handle)
+        if reads:  # traced: the step's own read of the variable, from its traceback
+            return (dead_end.traced_where_values_stop(reads, call.live_lines, asking_at(call))
+                    or frames.location_from_stack(reads[-1].traceback))
+    ops = call.step_ops
+    reads = [node for node in ops if handle in node.handles and node.location is not None]
+    if not reads:
+        return None
+    return (dead_end.where_values_stop(ops, reads, call.live_lines, asking_at(call))
+            or reads[-1].location)
+
+
+def non_trainable(call: GradientCall, sources: list[Source]) -> Finding:
+    """`tape.gradient(loss, model.variables)`: the non-trainable variables in the list
+    (BatchNormalization's moving statistics, counters) are updated by assignment, and a
+    tape never watches them."""
+    finding = call.finding(
+        "unused_variable", sources, sources_location(call),
+        f"`{sources[0].name}` is a non-trainable variable (a statistic such as "
+        "BatchNormalization's moving mean, updated by assignment, not by gradients): the tape "
+        "does not watch it, so its gradient is None. Ask for `model.trainable_variables` "
+        "instead of `model.variables` or `model.weights`.", variant="non_trainable")
+    mention_all_variables(finding)
+    return finding
