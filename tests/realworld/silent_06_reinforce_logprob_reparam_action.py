@@ -5,10 +5,9 @@ source: https://github.com/HorizonRobotics/alf/pull/34
 framework: both
 outcome: trains_silently
 cause: zero_gradient
-line: [41, 42]
+line: [40, 41]
 also: [stop_gradient]
 variables: [policy_hidden/kernel, policy_hidden/bias, policy_mean/kernel, policy_mean/bias]
-xfail: "the mean's gradient is exactly zero because the log-probability of a reparameterised sample cancels it; telling this from a legitimately zero gradient (WGAN-GP's last bias) needs more than the values"
 """
 import os
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")

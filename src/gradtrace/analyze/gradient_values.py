@@ -268,8 +268,16 @@ def _where_hint(call: GradientCall, op, op_type: str) -> str:
         return ""
     return (" Its result goes into a `tf.where`: the branch that is not taken is "
             "differentiated too, and its zero gradient times the op's infinite one is NaN. "
-            f"Make the op's input safe first (`tf.{_api_names(op_type)[0]}(tf.where(ok, x, "
-            "1.0))`), not only its output.")
+            f"Make the op's input safe first ({_safe_input_example(op_type)}), not only its "
+            "output.")
+
+
+def _safe_input_example(op_type: str) -> str:
+    if op_type in ("RealDiv", "Div", "Xdivy", "Reciprocal", "Inv"):
+        return "`a / tf.where(ok, d, 1.0)`"
+    if op_type in ("Log", "Log1p", "Xlogy"):
+        return "`tf.math.log(tf.where(ok, x, 1.0))`"
+    return f"`tf.math.{_api_names(op_type)[0]}(tf.where(ok, x, 1.0))`"
 
 
 def _api_names(op_type: str) -> tuple[str, ...]:
