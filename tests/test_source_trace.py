@@ -192,6 +192,19 @@ def test_a_result_never_read_or_read_only_by_a_function_that_ignores_it(tmp_path
     assert (dropped.name, dropped.callee) == ("value", "")
 
 
+def test_a_result_a_closure_reads_is_not_unread(tmp_path):
+    from gradtrace.analyze.source_trace import unread_results
+    from gradtrace.findings import Location
+
+    program = tmp_path / "closure.py"
+    program.write_text(
+        "def step(model, x):\n"
+        "    probs, value = model(x)\n"
+        "    later = lambda: value\n"
+        "    return probs, later\n")
+    assert unread_results(Location(str(program), 2, "step")) == []
+
+
 def test_how_a_class_uses_an_attribute_and_where_it_refers_to_a_weight(tmp_path, monkeypatch):
     import importlib.util
 

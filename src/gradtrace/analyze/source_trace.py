@@ -635,7 +635,10 @@ def unread_results(location) -> list[UnreadResult]:
     after = min([location.line + 1] + [loop.lineno for loop in loops])
     found = []
     for name in sorted(_assigned_names(assignment)):
-        loads = [n for n in _own_nodes(scope) if isinstance(n, ast.Name) and n.id == name
+        # (in a function, a closure reading the name counts; at module level, a function's
+        # own variable of that name does not)
+        nodes = _own_nodes(scope) if scope is tree else ast.walk(scope)
+        loads = [n for n in nodes if isinstance(n, ast.Name) and n.id == name
                  and isinstance(n.ctx, ast.Load) and n.lineno >= after
                  and n.lineno != location.line]
         if not loads:
