@@ -26,6 +26,7 @@ _VARIANT_WORDS = {
     "made_after_target": "the tensor asked about was made after the target",
     "constant_target": "the target is made from constants alone",
     "used_in_lambda": "a Lambda layer's function calls other layers",
+    "variable_in_lambda": "a Lambda layer's function uses a variable",
     "guarded_use": "the variables are used only under a loop or condition that did not count",
     "dropped_result": "a result is computed and then never used",
     "variable_copied": "a variable is copied into another layer (`weights=`, `set_weights`)",
@@ -46,6 +47,9 @@ _VARIANT_WORDS = {
     "variable_rebound": "a variable's update rebinds its name to a tensor",
     "added_loss_dropped": "a loss given to `add_loss` is left out of the loss",
     "symmetric_start": "weights start with the same value everywhere",
+    "read_in_dataset": "a variable is read in a tf.data pipeline function",
+    "variables_argument": "a custom gradient's function reads variables and `grad` takes no `variables`",
+    "model_inside": "the model runs inside the Python function that `tf.numpy_function` calls",
     "target_from_other_path": "the target reads the input on another path than the tensor asked about",
 }
 
@@ -165,6 +169,10 @@ _CAUSES = [
         "it defines no gradient at all.",
         fix="Write the computation with TensorFlow ops, or use `tf.py_function` "
         "(differentiable through TensorFlow ops it runs) or `@tf.custom_gradient`.",
+        variant_fixes=(
+            ("model_inside", "Call the model inside the tape, outside `tf.numpy_function`, "
+             "and pass only the work that needs NumPy (an environment step, say) through "
+             "`tf.numpy_function`, on the model's outputs."),),
         example="err = tf.numpy_function(lambda a, b: np.abs(a - b), [y, p], tf.float32)",
         use_instead="err = tf.abs(y - p)",
     ),
@@ -180,6 +188,9 @@ _CAUSES = [
         fix="Move the forward pass (the model call and the loss) inside the "
         "`with tf.GradientTape() as tape:` block.",
         variant_fixes=(
+            ("read_in_dataset", "Keep the pipeline free of trainable variables: let the "
+             "dataset yield what selects the values (indices, say), and read the variable "
+             "with them inside the tape (`tf.gather(variable, i)` in the step)."),
             ("made_in_build", "Keep only the weights in `build` (or `__init__`) and compute "
              "the tensor derived from them inside `call`, so every step reads the weights."),
             ("loss_callable", "Call the model inside the loss function given to the "
@@ -269,6 +280,9 @@ _CAUSES = [
             ("used_in_lambda", "Call the layers (or the model) on the tensors directly, "
              "outside the Lambda (`y = model1(model1(x))`), or write a Layer subclass that "
              "holds them as attributes, so the model tracks their weights."),
+            ("variable_in_lambda", "Write a small Layer subclass that makes the value with "
+             "`self.add_weight(...)` in `build` and uses it in `call`, in place of the "
+             "Lambda and the free-standing variable."),
         ),
         example="self.scale = tf.Variable(1.0)",
         use_instead="self.scale = self.add_weight(shape=(), initializer=\"ones\", name=\"scale\")",
@@ -330,6 +344,10 @@ _CAUSES = [
         why="None means \"no gradient\": everything upstream of the custom function gets none.",
         fix="Return a tensor for every input (the upstream gradient itself for a "
         "straight-through estimator).",
+        variant_fixes=(
+            ("variables_argument", "Give the gradient function a `variables=None` keyword "
+             "argument and return `(input_gradients, variable_gradients)`, one gradient "
+             "per variable in `variables`."),),
         example="def grad(upstream):\n    return None",
         use_instead="def grad(upstream):\n    return upstream",
     ),

@@ -751,3 +751,125 @@ def test_a_nan_behind_a_where_guard_names_the_sqrt_not_the_square_before_it():
     assert finding.cause == "nonfinite_gradient"
     assert finding.location.line == line_of("guarded-sqrt")
     assert "tf.where" in finding.message
+
+
+def test_a_model_run_inside_numpy_function_points_at_the_numpy_function_call():
+    """The rollout calls the model inside tf.numpy_function's Python function: its
+    `.numpy()` is a cut too, but the numpy_function is the one that must go."""
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2, name="policy")])
+    x = np.ones((4, 3), "float32")
+
+    def rollout():
+        return model(x).numpy()
+
+    @gradtrace.explain()
+    def step():
+        with tf.GradientTape() as tape:
+            logits = tf.numpy_function(rollout, [], tf.float32)  # <- numpy-function
+            loss = tf.reduce_sum(logits)
+        return tape.gradient(loss, model.trainable_variables)
+
+    finding = first_finding(step)
+    assert finding.cause == "numpy_function"
+    assert finding.variant == "model_inside"
+    assert finding.location.line == line_of("numpy-function")
+    assert "policy/kernel" in " ".join(finding.variables)
+
+
+def test_a_variable_read_in_a_dataset_map_is_outside_the_tape_at_the_map_line():
+    weights = tf.Variable(tf.ones([8]), name="sample_weights")
+    dense = keras.layers.Dense(1, name="dense")
+
+    @gradtrace.explain()
+    def train():  # (the recorder sees the map traced: the dataset is made under it)
+        dataset = tf.data.Dataset.range(8).map(
+            lambda i: (tf.ones([2]), tf.gather(weights, i))).batch(4)  # <- map-read
+        for x, w in dataset:
+            with tf.GradientTape() as tape:
+                loss = tf.reduce_sum(w * dense(x)[:, 0])
+            tape.gradient(loss, dense.trainable_variables + [weights])
+
+    finding = first_finding(train)
+    assert (finding.cause, finding.variant) == ("outside_tape", "read_in_dataset")
+    assert finding.location.line == line_of("map-read")
+    assert finding.variables == ["sample_weights"]
+
+
+def test_a_numpy_target_made_by_predict_points_at_the_predict_call():
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+    images = tf.ones((1, 3))
+
+    import pytest
+
+    with pytest.raises(AttributeError) as raised:  # (Keras 3's tape: "has no attribute '_id'")
+        with gradtrace.explain():
+            with tf.GradientTape() as tape:
+                tape.watch(images)
+                scores = model.predict(images, verbose=0)  # <- predict
+                score = scores[:, 0]
+            tape.gradient(score, images)
+    notes = "\n".join(getattr(raised.value, "__notes__", []))
+    assert "error[predict_in_tape]" in notes
+    assert f"test_diagnosis_lines.py:{line_of('predict')}" in notes
+    assert "`model.predict()`" in notes
+
+
+def test_a_custom_gradient_reading_a_variable_without_a_variables_argument():
+    import pytest
+
+    scale = tf.Variable(2.0, name="scale")
+
+    @tf.custom_gradient
+    def scaled(x):
+        def grad(dy):  # <- grad-def
+            return dy * scale
+        return x * scale, grad
+
+    with pytest.raises(TypeError) as raised:
+        with gradtrace.explain():
+            with tf.GradientTape():
+                scaled(tf.constant(1.0))
+    notes = "\n".join(getattr(raised.value, "__notes__", []))
+    assert "error[custom_gradient_none]" in notes
+    assert f"test_diagnosis_lines.py:{line_of('grad-def')}" in notes
+    assert "variables=None" in notes
+
+
+def lambda_model(offset):
+    x = keras.Input((1,))
+    y = keras.layers.Lambda(lambda t: t + offset, name="add_offset")(  # <- lambda
+        keras.layers.Dense(1, name="dense")(x))
+    model = keras.Model(x, y)
+    model.compile(keras.optimizers.SGD(0.1), loss="mse")
+    return model
+
+
+def test_a_variable_a_lambda_layer_uses_is_never_trained_by_fit():
+    offset = tf.Variable(1.0, name="offset")
+    x = np.linspace(0, 1, 32).reshape(-1, 1).astype("float32")
+
+    @gradtrace.explain()
+    def train():  # (made under the recorder, which sees where the Lambda is applied)
+        lambda_model(offset).fit(x, 2 * x + 3, epochs=2, verbose=0)
+
+    finding = first_finding(train)
+    assert (finding.cause, finding.variant) == ("untracked_variable", "variable_in_lambda")
+    assert finding.location.line == line_of("lambda")
+    assert finding.variables == ["offset"]
+    assert float(offset.numpy()) == 1.0
+
+
+def test_a_lambda_variable_that_a_callback_assigns_is_a_schedule_not_a_finding():
+    beta = tf.Variable(0.0, name="kl_beta")
+    model = lambda_model(beta)
+    x = np.linspace(0, 1, 32).reshape(-1, 1).astype("float32")
+    anneal = keras.callbacks.LambdaCallback(
+        on_epoch_end=lambda epoch, logs: beta.assign(min(1.0, 0.5 * (epoch + 1))))
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with gradtrace.explain():
+            model.fit(x, 2 * x, epochs=2, verbose=0, callbacks=[anneal])
+    found = [w.message for w in caught if isinstance(w.message, gradtrace.GradientWarning)]
+    assert found == []
+    assert float(beta.numpy()) == 1.0

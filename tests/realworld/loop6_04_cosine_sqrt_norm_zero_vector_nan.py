@@ -19,8 +19,8 @@ import os; os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import numpy as np
 import tensorflow as tf
 
-tf.random.set_seed(0)
-np.random.seed(0)
+tf.keras.utils.set_random_seed(0)
+
 
 encoder = tf.keras.Sequential([
     tf.keras.Input(shape=(12,)),

@@ -215,6 +215,13 @@ def conversion_evidence(call: GradientCall, source: Source) -> Finding | None:
                 f"A tensor computed from `{source.name}` went into tf.numpy_function (or "
                 "tf.py_func), which runs Python on NumPy copies of its inputs and has no "
                 "gradient.", evidence[0], graph=evidence[1])
+        if evidence and conversion.inside_py_func is not None:
+            return call.finding(
+                "numpy_function", [source], conversion.inside_py_func,
+                f"`{source.name}` was used inside the Python function that tf.numpy_function "
+                "runs here: tf.numpy_function has no gradient, so nothing computed inside it "
+                "(the model call included) reaches the loss with a link to the variables.",
+                evidence[0], graph=evidence[1], variant="model_inside")
         if evidence and conversion.how == "set_weights()" and conversion.key == source.key:
             return call.finding(
                 "numpy_conversion", [source], conversion.location,

@@ -35,6 +35,9 @@ def explain_exception(recorder, exc: BaseException) -> list[Finding]:
             return [_missing_super_init(candidate)]
         if "only supports singleton tf.Variables" in text:
             return [_variable_made_in_step(recorder, candidate)]
+        if "must accept keyword argument 'variables'" in text or \
+                "must accept a keyword argument 'variables'" in text:
+            return [_custom_gradient_without_variables(candidate, text)]
         if "cannot add new elements of state" in text:
             return [_state_added_in_call(candidate)]
         if "were created within a Lambda layer" in text:
@@ -208,6 +211,30 @@ def _variable_made_in_step(recorder, exc: BaseException) -> Finding:
         "tf.Variable made inside the step or inside `call`): tf.function allows variables "
         "only on its first call, and variables made per call would never be trained.",
         variant="made_in_step")
+
+
+def _custom_gradient_without_variables(exc: BaseException, text: str) -> Finding:
+    """A @tf.custom_gradient function reads variables and its grad_fn has no
+    `variables` argument: no gradient is defined for those variables."""
+    grad_fn = None
+    for frame in frames.traceback_frames(exc.__traceback__):
+        if frame.f_code.co_name in ("_eager_mode_decorator", "_graph_mode_decorator"):
+            grad_fn = frame.f_locals.get("grad_fn")
+    while hasattr(grad_fn, "__wrapped__"):
+        grad_fn = grad_fn.__wrapped__
+    code = getattr(grad_fn, "__code__", None)
+    location = Location(code.co_filename, code.co_firstlineno, code.co_name) \
+        if code is not None and frames.is_user_file(code.co_filename) else \
+        frames.exception_location(exc)
+    names = list(dict.fromkeys(_VARIABLE_IN_TEXT.findall(text)))
+    listed = ", ".join(f"`{n}`" for n in names) or "variables"
+    return Finding(
+        cause="custom_gradient_none", variables=names, location=location,
+        message=f"The @tf.custom_gradient function reads {listed}, and its gradient function "
+        f"`{getattr(grad_fn, '__name__', 'grad')}` has no `variables` argument, so it defines "
+        "no gradient for them: TensorFlow stops here. Declare `def grad(dy, variables=None):` "
+        "and return `(input_gradients, [one gradient per variable])`.",
+        variant="variables_argument")
 
 
 def _state_added_in_call(exc: BaseException) -> Finding:

@@ -3,6 +3,9 @@ made after the target, taken from another forward pass, or a loss that is not a 
 at all."""
 from __future__ import annotations
 
+import linecache
+import re
+
 from gradtrace.analyze import source_trace
 from gradtrace.analyze.call import GradientCall, Source, is_float, is_tensor
 from gradtrace.analyze.cuts import (blocker_location, conversion_evidence, cut_finding, cut_op,
@@ -183,7 +186,7 @@ def _another_forward_pass(call: GradientCall, source: Source) -> Finding:
         f"`{source.name}`{origin} is not on the path to the target: the target was computed by "
         "another forward pass, here, which makes its own copy of that tensor. Compute both "
         "from one call (for Grad-CAM, one model whose outputs are the layer's output and the "
-        "prediction).", severity="error")
+        "prediction).", severity="error", variant="another_forward_pass")
 
 
 def _shared_input(call: GradientCall, source: Source):
@@ -198,6 +201,8 @@ def _shared_input(call: GradientCall, source: Source):
 
 
 def numpy_target(call: GradientCall, missing: list[Source]) -> Finding:
+    if call.tape_info.predicts:
+        return _target_from_predict(call, missing, call.tape_info.predicts[-1])
     for conversion in reversed(call.tape_info.conversions):
         steps, graph = left_tensorflow_all(call, conversion, missing)
         if not steps and len(call.tape_info.conversions) > 1:
@@ -209,6 +214,21 @@ def numpy_target(call: GradientCall, missing: list[Source]) -> Finding:
     return _numpy_target_from_source(call, missing) or call.finding(
         "numpy_conversion", missing, call.location,
         f"The loss passed to tape.gradient is a {call.target_type}, not a tensor.")
+
+
+def _target_from_predict(call: GradientCall, missing: list[Source], predict) -> Finding:
+    """predict() ran under this tape and the loss is NumPy: predict's own result is."""
+    step = PathStep(f"{predict.model_name}.predict", predict.location, "returns NumPy")
+    line = linecache.getline(predict.location.file, predict.location.line) \
+        if predict.location else ""
+    written = re.search(r"([\w.\[\]]+)\.predict(?:_on_batch)?\(", line)
+    model = written.group(1) if written else predict.model_name
+    return call.finding(
+        "predict_in_tape", missing, predict.location,
+        f"The loss passed to tape.gradient is a {call.target_type}, not a tensor: "
+        f"`{model}.predict()` ran inside the tape and returns NumPy values, which the tape "
+        f"cannot follow back to the model. Call the model itself (`{model}(x)`), which "
+        "returns a tensor.", [step])
 
 
 def _numpy_target_from_source(call: GradientCall, missing: list[Source]) -> Finding | None:

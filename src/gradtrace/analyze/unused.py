@@ -50,7 +50,7 @@ def _one_per_unused_part(call: GradientCall, findings: list[Finding]) -> list[Fi
 
 def unexplained(call: GradientCall, source: Source, got: list) -> Finding:
     """A variable whose values reached neither the loss nor any cut."""
-    return _unused(call, source, got) or call.finding(
+    return _read_in_dataset(call, source, got) or _unused(call, source, got) or call.finding(
         "disconnected", [source], call.location,
         f"`{source.name}` is not read anywhere on the way to the loss.")
 
@@ -108,6 +108,22 @@ def _unused(call: GradientCall, source: Source, got: list[Source]) -> Finding | 
         "never reaches the loss; the other variables train." if computed else
         f"`{source.name}`{defined} is computed but never reaches the loss; the other "
         "variables train.", group=group)
+
+
+def _read_in_dataset(call: GradientCall, source: Source, got: list) -> Finding | None:
+    """The variable is read only in a tf.data function, which runs outside every tape."""
+    read = call.recorder.dataset_reads.get(source.key)
+    if read is None or call.ancestry.reads.get(source.key):
+        return None
+    where, graph_name = read
+    transformation = graph_name.split("_")[1] if graph_name.count("_") >= 1 else "map"
+    return call.finding(
+        "outside_tape", [source], where or call.location,
+        f"`{source.name}` is read only here, in the function given to Dataset.{transformation}: "
+        "tf.data runs it in its input pipeline, outside every tape, so what the step "
+        "receives is a plain tensor with no link to the variable.",
+        group=("outside_tape", "dataset", str(where)), variant="read_in_dataset",
+        severity="warning" if got else "error")
 
 
 def _differentiated_only(call: GradientCall, source: Source) -> Finding | None:

@@ -154,6 +154,8 @@ class Conversion:
     how: str
     location: Location | None
     predict: "PredictCall | None" = None
+    # the tf.numpy_function call whose Python function this conversion ran in
+    inside_py_func: Location | None = None
 
 
 @dataclass

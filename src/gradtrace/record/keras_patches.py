@@ -356,7 +356,10 @@ def _patch_fit(recorder, patcher, cls, losses_module) -> None:
             before = recorder._guard(_trainable_snapshot, model)
             frozen = recorder._guard(_frozen_ids, model)
             traced_before = recorder.traced_count
+            in_lambda = recorder._guard(_variables_in_lambda, recorder, model)
             history = original(model, *args, **kwargs)
+            if in_lambda:
+                recorder._guard(_check_lambda_variables_unchanged, recorder, in_lambda)
             recorder._guard(_check_unfrozen_during_fit, recorder, model, frozen)
             recorder._guard(_raw_variables_finding, recorder, model, "fit")
             if before:
@@ -440,6 +443,73 @@ def _untracked_lambda_keys(recorder, model) -> list:
     trained = {k for v in model.trainable_variables for k in handle_keys(v)}
     return [key for key, (outer, _) in recorder.lambda_held.items()
             if id(outer) in lambdas and key not in trained]
+
+
+def _variables_in_lambda(recorder, model) -> list:
+    """(Lambda layer, variable, value) for each trainable variable that a Lambda layer's
+    function refers to (a global or a closure's) and the model does not train: a Lambda
+    layer tracks no variable."""
+    trained = {k for v in model.trainable_variables for k in handle_keys(v)}
+    found = []
+    for layer in _all_layers(model):
+        if type(layer).__name__ != "Lambda":
+            continue
+        found += [(layer, v, v.numpy()) for v in
+                  _referred_values(getattr(layer, "function", None))
+                  if _is_trainable_variable(recorder, v) and handle_keys(v)
+                  and not trained.intersection(handle_keys(v))]
+    return found
+
+
+def _check_lambda_variables_unchanged(recorder, in_lambda: list) -> None:
+    """The Lambda's variables that fit left as they were (a schedule that a callback
+    assigns is not a weight left out)."""
+    import numpy as np
+
+    unchanged = [(layer, v) for layer, v, before in in_lambda
+                 if np.array_equal(before, v.numpy(), equal_nan=True)]
+    if not unchanged:
+        return
+    layer = unchanged[0][0]
+    found = [v for owner, v in unchanged if owner is layer]
+    names = [getattr(v, "path", None) or v.name.split(":")[0] for v in found]
+    info = recorder.variable_info(found[0])
+    applied_at = recorder.operation_sites.get(layer) or (info.created_at if info else None)
+    more = f" (and {len(names) - 1} more)" if len(names) > 1 else ""
+    recorder.add_finding(Finding(
+        cause="untracked_variable", variables=names, location=applied_at, severity="warning",
+        message=f"The function of the Lambda layer `{layer.name}` applied here uses the "
+        f"variable `{names[0]}`{more}: a Lambda layer tracks no variable its function uses, "
+        "so the model leaves it out of its trainable variables and fit never changed it. "
+        "Make it a weight of a custom layer (`self.add_weight` in a Layer subclass) instead.",
+        variant="variable_in_lambda"))
+
+
+def _referred_values(function) -> list:
+    """The globals and closure values a function's code (nested lambdas included) names."""
+    code = getattr(function, "__code__", None)
+    if code is None:
+        return []
+    values = []
+    names, stack = set(), [code]
+    while stack:
+        current = stack.pop()
+        names.update(current.co_names)
+        stack.extend(c for c in current.co_consts if hasattr(c, "co_names"))
+    scope = getattr(function, "__globals__", {})
+    values += [scope[n] for n in sorted(names) if n in scope]
+    for cell in getattr(function, "__closure__", None) or ():
+        try:
+            values.append(cell.cell_contents)
+        except ValueError:  # an empty cell
+            pass
+    return values
+
+
+def _is_trainable_variable(recorder, value) -> bool:
+    is_variable = isinstance(value, recorder.tf.Variable) or (
+        hasattr(value, "path") and type(value).__name__ == "Variable")
+    return is_variable and bool(getattr(value, "trainable", False))
 
 
 def _all_layers(model) -> list:

@@ -18,6 +18,7 @@ tape call site, after a few healthy steps (graph code: after the trace).
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import os
 import re
@@ -126,6 +127,8 @@ class Recorder:
         self.added_losses: list = []
         self.never_called_checked: set = set()  # models checked for layers never called
         self.differentiated: list = []  # (target keys, location) of each gradient call
+        # variable handle key -> where a tf.data function (Dataset.map...) read it
+        self.dataset_reads: dict = {}
         self._trained_models: dict = {}  # id -> weak reference: models called under a tape
         self.traced_count = 0
         self.gradients: list[list] = []
@@ -266,6 +269,7 @@ class Recorder:
                     for tensor in tf.nest.flatten(inp):
                         if type(tensor).__name__ == "EagerTensor":
                             recorder._guard(recorder._on_conversion, tensor, "numpy_function")
+                    func = recorder._marked_as_inside_py_func(func, frames.caller_location(2))
                 return original(func, inp, *args, **kwargs)
             return py_func_common
 
@@ -342,6 +346,8 @@ class Recorder:
                 if outputs:
                     op = outputs[0].op
                     self.graph_recording[op] = recording
+                    if op.type in READ_OPS and graph.name.startswith("Dataset_"):
+                        self._note_dataset_read(graph, inputs)
                     operations = getattr(tls, "operations", None)
                     if operations:  # the Keras layer or operation that made it, while traced
                         site = self.operation_sites.get(operations[-1])
@@ -354,6 +360,17 @@ class Recorder:
         except Exception as exc:  # noqa: BLE001
             self.internal_errors.append(exc)
         return None
+
+    def _note_dataset_read(self, graph, inputs) -> None:
+        """A variable read while tf.data traced a pipeline function: the pipeline runs
+        outside every tape, so what it hands the step has no link to the variable."""
+        if not inputs or len(self.dataset_reads) > 1000:
+            return
+        for external, internal in graph.captures:
+            if internal is inputs[0] and hasattr(external, "_id"):
+                where = _traced_user_location(sys._getframe(2)) or frames.caller_location(2)
+                self.dataset_reads.setdefault(external._id, (where, graph.name))
+                return
 
     def _log_eager_op(self, op_type, inputs, outputs, recording) -> None:
         if self._ops_until_stand_down is not None:
@@ -901,14 +918,33 @@ class Recorder:
             return convert
         return make
 
+    def _marked_as_inside_py_func(self, func, where):
+        """`func` as tf.numpy_function will call it, noting while it runs that whatever
+        leaves TensorFlow inside it does so inside the numpy_function called at `where`."""
+        recorder = self
+
+        @functools.wraps(func)
+        def inside_py_func(*args):
+            calls = recorder._tls.__dict__.setdefault("py_func_calls", [])
+            calls.append(where)
+            try:
+                return func(*args)
+            finally:
+                calls.pop()
+        return inside_py_func
+
     def _on_conversion(self, tensor, how: str) -> None:
+        # Inside tf.numpy_function's Python function, the numpy_function is the cut that
+        # matters: nothing computed in there has a gradient, converted or not.
+        py_func_calls = getattr(self._tls, "py_func_calls", None)
         predict = getattr(self._tls, "predict", None)
         # A bool (`if x > 0:`) is never recorded by the tape, but it may be what the loss
         # was branched on: the analysis decides from the dataflow.
         if predict is None and tensor.dtype != self.tf.bool and \
                 not self._record.should_record_backprop([tensor]):
             return
-        conversion = Conversion(tensor._id, how, frames.caller_location(3), predict)
+        conversion = Conversion(tensor._id, how, frames.caller_location(3), predict,
+                                py_func_calls[0] if py_func_calls else None)
         for info in self.current_tape_infos():
             info.conversions.append(conversion)
 
