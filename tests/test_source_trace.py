@@ -235,3 +235,31 @@ def test_how_a_class_uses_an_attribute_and_where_it_refers_to_a_weight(tmp_path,
     assert (spare.made_at, spare.read_elsewhere) == (4, False)
     assert attribute_use(module.Block, "stages").made_at == 5
     assert attribute_reads(Location(str(program), 9, "build")) == ("w", [12])
+
+
+def test_a_weight_that_build_overwrites_with_a_tensor_computed_from_it(tmp_path, monkeypatch):
+    import importlib.util
+
+    from gradtrace import frames
+    from gradtrace.analyze.source_trace import overwritten_weights
+
+    program = tmp_path / "masked.py"
+    program.write_text(
+        "class MaskedDense:\n"
+        "    def build(self, shape):\n"
+        "        self.kernel = self.add_weight(name='w', shape=shape)\n"
+        "        self.kernel = self.kernel * self.mask\n"
+        "        self.bias = self.add_weight(shape=shape)\n"
+        "        self.scale = self.add_weight(shape=shape)\n"
+        "        self.scale = other(self.bias)\n"
+        "\n"
+        "    def call(self, x):\n"
+        "        self.bias = self.bias * 2\n"
+        "        return x\n")
+    spec = importlib.util.spec_from_file_location("masked", program)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    monkeypatch.setattr(frames, "is_user_file", lambda name: name == str(program))
+    [found] = overwritten_weights(module.MaskedDense)
+    assert (found.attribute, found.weight_name, found.made_line) == ("kernel", "w", 3)
+    assert (found.overwritten.line, found.overwritten.function) == (4, "build")

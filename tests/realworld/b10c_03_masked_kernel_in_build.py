@@ -16,10 +16,9 @@ source: https://github.com/tensorflow/tensorflow/issues/47053
 framework: keras2
 outcome: trains_silently
 cause: outside_tape
-line: 40
+line: 39
 also: [untracked_variable]
 variables: [masked_dense/kernel]
-xfail: "tf-keras stops tracking a weight whose attribute build() overwrites with a tensor computed from it (`self.kernel = self.kernel * self.mask`): fit trains only the bias and never asks for the kernel, and gradtrace does not notice that a weight made with add_weight left the layer's trainable weights"
 """
 import os; os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import numpy as np

@@ -765,3 +765,55 @@ def attribute_reads(made_at) -> tuple[str, list[int]]:
                     for n in ast.walk(method) if _is_self_attribute(n) and n.attr == name
                     and isinstance(n.ctx, ast.Load)})
     return name, lines
+
+
+@dataclass
+class OverwrittenWeight:
+    """`self.<attribute> = self.add_weight(...)`, then `self.<attribute> = <expression of
+    self.<attribute>>` in the same `build`/`__init__`."""
+    attribute: str
+    weight_name: str  # add_weight's `name=`, or the attribute
+    made_line: int
+    overwritten: Location
+
+
+def overwritten_weights(cls) -> list[OverwrittenWeight]:
+    found = []
+    for klass in cls.__mro__:
+        node, filename = _class_node(klass)
+        if node is None:
+            continue
+        for method in (n for n in node.body if isinstance(n, ast.FunctionDef)
+                       and n.name in ("__init__", "build")):
+            found += _overwritten_in(method, filename)
+    return found
+
+
+def overwritten_weight_at(made_at) -> OverwrittenWeight | None:
+    """The overwriting of the weight that `add_weight` made at `made_at`, if any."""
+    tree = _parsed(made_at.file) if made_at is not None else None
+    method = _innermost_def(tree, made_at.line) if tree is not None else None
+    if method is None or method.name not in ("__init__", "build"):
+        return None
+    return next((w for w in _overwritten_in(method, made_at.file)
+                 if w.made_line == made_at.line), None)
+
+
+def _overwritten_in(method, filename: str) -> list[OverwrittenWeight]:
+    found, made = [], {}
+    for statement in sorted((n for n in ast.walk(method) if isinstance(n, ast.Assign)
+                             and len(n.targets) == 1 and _is_self_attribute(n.targets[0])),
+                            key=lambda n: n.lineno):
+        attribute = statement.targets[0].attr
+        call = next((n for n in ast.walk(statement.value) if isinstance(n, ast.Call)
+                     and _called_name(n.func) == "add_weight"), None)
+        if call is not None:  # (or a list of weights made by a comprehension)
+            named = next((k.value.value for k in call.keywords if k.arg == "name"
+                          and isinstance(k.value, ast.Constant)), attribute)
+            made[attribute] = (statement.lineno, str(named))
+        elif attribute in made and any(_is_self_attribute(n) and n.attr == attribute
+                                       for n in ast.walk(statement.value)):
+            line, named = made.pop(attribute)
+            found.append(OverwrittenWeight(attribute, named, line, Location(
+                filename, statement.lineno, method.name)))
+    return found

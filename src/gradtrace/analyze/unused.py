@@ -50,7 +50,8 @@ def _one_per_unused_part(call: GradientCall, findings: list[Finding]) -> list[Fi
 
 def unexplained(call: GradientCall, source: Source, got: list) -> Finding:
     """A variable whose values reached neither the loss nor any cut."""
-    return _read_in_dataset(call, source, got) or _unused(call, source, got) or call.finding(
+    return _read_in_dataset(call, source, got) or _overwritten_in_build(call, source, got) or \
+        _unused(call, source, got) or call.finding(
         "disconnected", [source], call.location,
         f"`{source.name}` is not read anywhere on the way to the loss.")
 
@@ -124,6 +125,24 @@ def _read_in_dataset(call: GradientCall, source: Source, got: list) -> Finding |
         "receives is a plain tensor with no link to the variable.",
         group=("outside_tape", "dataset", str(where)), variant="read_in_dataset",
         severity="warning" if got else "error")
+
+
+def _overwritten_in_build(call: GradientCall, source: Source, got: list) -> Finding | None:
+    """`build` replaced the attribute holding the weight by a tensor computed from it
+    (read once, in a graph or before any tape): `call` never reads the weight."""
+    info = source.info
+    weight = source_trace.overwritten_weight_at(info.created_at if info else None)
+    if weight is None:
+        return None
+    return call.finding(
+        "outside_tape", [source], weight.overwritten,
+        f"`{source.name}` is made with add_weight at line {weight.made_line}, and this line "
+        f"replaces `self.{weight.attribute}` with a tensor computed from it once, in "
+        f"`{weight.overwritten.function}`: `call` uses that fixed tensor, so the training "
+        "step never reads the variable and the tape cannot link the loss to it. Keep the "
+        f"weight in `self.{weight.attribute}` and compute the derived tensor in `call`.",
+        group=("outside_tape", "overwritten", str(weight.overwritten)),
+        variant="made_in_build", severity="warning" if got else "error")
 
 
 def _differentiated_only(call: GradientCall, source: Source) -> Finding | None:

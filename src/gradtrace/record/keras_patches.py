@@ -359,9 +359,10 @@ def _patch_fit(recorder, patcher, cls, losses_module) -> None:
             in_lambda = recorder._guard(_variables_in_lambda, recorder, model)
             history = original(model, *args, **kwargs)
             if in_lambda:
-                recorder._guard(_check_lambda_variables_unchanged, recorder, in_lambda)
+                recorder._guard(_check_lambda_variables_unchanged, recorder, model, in_lambda)
             recorder._guard(_check_unfrozen_during_fit, recorder, model, frozen)
             recorder._guard(_raw_variables_finding, recorder, model, "fit")
+            recorder._guard(_overwritten_weights_finding, recorder, model, "fit")
             if before:
                 recorder._guard(_check_fit_finite, recorder, model, before, history,
                                 recorder.traced_count - traced_before)
@@ -435,6 +436,35 @@ def _raw_variables_finding(recorder, model, how: str) -> None:
         "not track, so the optimizer is given none of them and they never change."))
 
 
+def _overwritten_weights_finding(recorder, model, how: str) -> None:
+    """tf-keras: a weight whose attribute `build` (or `__init__`) overwrote with a tensor
+    computed from it. The layer stops tracking the weight, so training never asks for it,
+    and `call` uses the tensor computed once."""
+    if not _is_tf_keras(model):
+        return  # Keras 3 keeps tracking it: the gradient call itself shows it unused
+    tf = recorder.tf
+    for layer in [model] + _all_layers(model):
+        for weight in source_trace.overwritten_weights(type(layer)):
+            value = vars(layer).get(weight.attribute)
+            if value is None or not tf.is_tensor(value) or isinstance(value, tf.Variable):
+                continue
+            tracked = any(v.name.split(":")[0].endswith(f"/{weight.weight_name}")
+                          for v in layer.trainable_weights)
+            if tracked:
+                continue
+            name = f"{layer.name}/{weight.weight_name}"
+            recorder.add_finding(Finding(
+                cause="outside_tape", variables=[name], location=weight.overwritten,
+                severity="warning", variant="made_in_build",
+                message=f"`{name}` is made with add_weight at line {weight.made_line}, and "
+                f"this line replaces `self.{weight.attribute}` with a tensor computed from it "
+                f"once, in `{weight.overwritten.function}`: tf-keras then stops tracking the "
+                f"weight, so {how}() never trains it, and `call` uses that fixed tensor. Keep "
+                f"the weight in `self.{weight.attribute}` and compute the derived tensor in "
+                "`call`."))
+            return
+
+
 def _untracked_lambda_keys(recorder, model) -> list:
     """Handles of variables that `model`'s Lambda layers use and `model` does not train."""
     if not recorder.lambda_held:
@@ -449,25 +479,34 @@ def _variables_in_lambda(recorder, model) -> list:
     """(Lambda layer, variable, value) for each trainable variable that a Lambda layer's
     function refers to (a global or a closure's) and the model does not train: a Lambda
     layer tracks no variable."""
-    trained = {k for v in model.trainable_variables for k in handle_keys(v)}
     found = []
     for layer in _all_layers(model):
         if type(layer).__name__ != "Lambda":
             continue
-        found += [(layer, v, v.numpy()) for v in
-                  _referred_values(getattr(layer, "function", None))
-                  if _is_trainable_variable(recorder, v) and handle_keys(v)
-                  and not trained.intersection(handle_keys(v))]
+        for v in _referred_values(getattr(layer, "function", None)):
+            value = _value_of(v) if _is_trainable_variable(recorder, v) else None
+            if value is not None:
+                found.append((layer, v, value))
     return found
 
 
-def _check_lambda_variables_unchanged(recorder, in_lambda: list) -> None:
+def _value_of(variable):
+    """A variable's value, or None if it has none to read here (deleted, or a graph's)."""
+    try:
+        return variable.numpy() if handle_keys(variable) else None
+    except Exception:  # noqa: BLE001 (any failure to read means: no value to compare)
+        return None
+
+
+def _check_lambda_variables_unchanged(recorder, model, in_lambda: list) -> None:
     """The Lambda's variables that fit left as they were (a schedule that a callback
     assigns is not a weight left out)."""
     import numpy as np
 
+    trained = {k for v in model.trainable_variables for k in handle_keys(v)}
     unchanged = [(layer, v) for layer, v, before in in_lambda
-                 if np.array_equal(before, v.numpy(), equal_nan=True)]
+                 if not trained.intersection(handle_keys(v))
+                 and np.array_equal(before, _value_of(v), equal_nan=True)]
     if not unchanged:
         return
     layer = unchanged[0][0]

@@ -346,7 +346,8 @@ class Recorder:
                 if outputs:
                     op = outputs[0].op
                     self.graph_recording[op] = recording
-                    if op.type in READ_OPS and graph.name.startswith("Dataset_"):
+                    if op.type in READ_OPS and \
+                            str(getattr(graph, "name", "")).startswith("Dataset_"):
                         self._note_dataset_read(graph, inputs)
                     operations = getattr(tls, "operations", None)
                     if operations:  # the Keras layer or operation that made it, while traced
