@@ -263,3 +263,24 @@ def test_a_weight_that_build_overwrites_with_a_tensor_computed_from_it(tmp_path,
     [found] = overwritten_weights(module.MaskedDense)
     assert (found.attribute, found.weight_name, found.made_line) == ("kernel", "w", 3)
     assert (found.overwritten.line, found.overwritten.function) == (4, "build")
+
+
+def test_which_returned_element_a_line_makes_and_which_one_the_caller_keeps(tmp_path):
+    from gradtrace.analyze.source_trace import function_line, kept_element, returned_position
+    from gradtrace.findings import Location
+
+    program = tmp_path / "encoder.py"
+    program.write_text(
+        "class Encoder:\n"
+        "    def call(self, x):\n"
+        "        h = self.body(x)\n"
+        "        pooled = self.pooler(h)\n"
+        "        return h, pooled\n"
+        "\n"
+        "features = encoder(inputs)[0]\n"
+        "both = encoder(inputs)\n")
+    assert returned_position(Location(str(program), 4, "call")) == 1
+    assert returned_position(Location(str(program), 3, "call")) == 0
+    assert function_line(Location(str(program), 4, "call")) == 2
+    assert kept_element(Location(str(program), 7, "<module>")) == 0
+    assert kept_element(Location(str(program), 8, "<module>")) is None

@@ -13,7 +13,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import numpy as np
 import tensorflow as tf
 from tensorflow import keras
-
+tf.keras.utils.set_random_seed(0)
 
 def shared_bottom_model(num_features):
     inputs = keras.Input((num_features,))

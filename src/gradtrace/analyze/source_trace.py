@@ -817,3 +817,37 @@ def _overwritten_in(method, filename: str) -> list[OverwrittenWeight]:
             found.append(OverwrittenWeight(attribute, named, line, Location(
                 filename, statement.lineno, method.name)))
     return found
+
+
+def returned_position(location) -> int | None:
+    """Where in the function's `return a, b` the name that `location`'s line assigns is
+    (`pooled = self.pooler(h)` ... `return h, pooled`: 1)."""
+    tree = _parsed(location.file) if location is not None else None
+    scope = _innermost_def(tree, location.line) if tree is not None else None
+    block, index = _statement_at(scope, location.line) if scope is not None else (None, None)
+    if block is None or not isinstance(block[index], ast.Assign):
+        return None
+    names = _assigned_names(block[index])
+    returned = next((s for s in block[index + 1:] if isinstance(s, ast.Return)), None)
+    if returned is None or not isinstance(returned.value, ast.Tuple):
+        return None
+    return next((i for i, element in enumerate(returned.value.elts)
+                 if isinstance(element, ast.Name) and element.id in names), None)
+
+
+def kept_element(location) -> int | None:
+    """`k` of a call's result indexed on `location`'s line: `bert(inp)[k]`."""
+    tree = _parsed(location.file) if location is not None else None
+    for node in ast.walk(tree) if tree is not None else ():
+        if isinstance(node, ast.Subscript) and node.lineno == location.line and \
+                isinstance(node.value, ast.Call) and isinstance(node.slice, ast.Constant) and \
+                isinstance(node.slice.value, int):
+            return node.slice.value
+    return None
+
+
+def function_line(location) -> int | None:
+    """The `def` line of the function that `location` is in."""
+    tree = _parsed(location.file) if location is not None else None
+    scope = _innermost_def(tree, location.line) if tree is not None else None
+    return scope.lineno if scope is not None and not scope.decorator_list else None

@@ -96,6 +96,9 @@ def _unused(call: GradientCall, source: Source, got: list[Source]) -> Finding | 
     dropped = source_trace.dropped_result(where) if computed else None
     if computed and where in call.live_lines and where != call.location:
         return _partly_used_line(call, source, where, defined, group)
+    left_out = _output_left_out(call, source, where, defined) if computed else None
+    if left_out is not None:
+        return left_out
     if dropped is not None:
         return call.finding(
             "unused_variable", [source], where,
@@ -210,6 +213,32 @@ def _partly_used_line(call: GradientCall, source: Source, where: Location, defin
         "unused_variable", [source], where,
         f"`{source.name}`{defined} reaches this line{named}; the other variables train.",
         group=group, variant="dropped_result")
+
+
+def _output_left_out(call: GradientCall, source: Source, where: Location,
+                     defined: str) -> Finding | None:
+    """A layer's `call` returns the variable's result as one element of a tuple, and the
+    line that applies the layer keeps another element only (`bert(inp)[0]`)."""
+    position = source_trace.returned_position(where) if where.function == "call" else None
+    if position is None:
+        return None
+    starts = source_trace.function_line(where)
+    for layer, site in list(call.recorder.operation_sites.items()):
+        code = getattr(getattr(type(layer), "call", None), "__code__", None)
+        if code is None or site is None or (code.co_filename, code.co_firstlineno) != \
+                (where.file, starts):
+            continue
+        kept = source_trace.kept_element(site)
+        if kept is None or kept == position:
+            continue
+        return call.finding(
+            "unused_variable", [source], site,
+            f"`{source.name}`{defined} goes into what `{layer.name}` returns as element "
+            f"{position} (line {where.line}); this line applies `{layer.name}` and keeps "
+            f"only element {kept}, so the variable never reaches the loss; the other "
+            "variables train.", group=("unused_variable", "left_out", str(site)),
+            variant="dropped_result")
+    return None
 
 
 def _dropped_added_loss(call: GradientCall, source: Source) -> Finding | None:
