@@ -65,6 +65,26 @@ def test_sampled_actions_used_as_indices_are_not_a_cut():
     """) == []
 
 
+def test_a_raw_variable_the_layer_assigns_itself_is_state_not_an_untracked_weight():
+    found = lint("""
+        import tensorflow as tf
+        from tensorflow import keras
+
+        class Augmenter(keras.layers.Layer):
+            def __init__(self):
+                super().__init__()
+                self.probability = tf.Variable(0.0)
+                self.scale = tf.Variable(1.0)
+
+            def call(self, x):
+                return tf.where(tf.random.uniform(()) < self.probability, x * self.scale, x)
+
+            def update(self, error):
+                self.probability.assign(tf.clip_by_value(self.probability + error, 0.0, 1.0))
+    """)
+    assert found == [("GT109", 9)]
+
+
 def test_shape_of_the_output_does_not_count_as_a_path():
     assert lint("""
         import tensorflow as tf

@@ -143,17 +143,30 @@ def _check_layer_class(cls: ast.ClassDef, facts: ModuleFacts, out: list[Diagnost
                               "fails before any gradient exists."))
     if facts.legacy_keras:
         return
+    assigned = _assigned_attributes(cls)
     for node in ast.walk(cls):
         if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) \
                 and dotted(node.value.func) in ("tf.Variable", "tensorflow.Variable") \
                 and _trainable(node.value):
             for target in node.targets:
-                if isinstance(target, ast.Attribute) and dotted(target.value) == "self":
+                if isinstance(target, ast.Attribute) and dotted(target.value) == "self" \
+                        and target.attr not in assigned:
                     out.append(Diagnostic(
                         "GT109", node.lineno, node.col_offset, cls.name,
                         f"`self.{target.attr}` is a raw tf.Variable: Keras 3 does not track "
                         f"it, so it is not in {cls.name}'s trainable variables and never "
                         "trains. Use `self.add_weight(...)`."))
+
+
+def _assigned_attributes(cls: ast.ClassDef) -> frozenset:
+    """Attributes whose variable the class updates itself (`self.p.assign(...)`): state
+    such as an adaptive probability or a counter, not a weight meant to train."""
+    return frozenset(
+        node.func.value.attr for node in ast.walk(cls)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+        and node.func.attr in ("assign", "assign_add", "assign_sub")
+        and isinstance(node.func.value, ast.Attribute)
+        and dotted(node.func.value.value) == "self")
 
 
 def _check_one_unit_crossentropy(scope: ast.AST, out: list[Diagnostic]) -> None:
