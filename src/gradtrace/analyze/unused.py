@@ -130,6 +130,16 @@ def _read_in_dataset(call: GradientCall, source: Source, got: list) -> Finding |
         severity="warning" if got else "error")
 
 
+def overwritten_weight_message(name: str, weight, consequence: str) -> str:
+    """The words for a weight whose attribute `build` replaced with a tensor computed from
+    it; `consequence` says what that does in the framework at hand."""
+    return (f"`{name}` is made with add_weight at line {weight.made_line}, and this line "
+            f"replaces `self.{weight.attribute}` with a tensor computed from it once, in "
+            f"`{weight.overwritten.function}`: `call` uses that fixed tensor, so {consequence}. "
+            f"Keep the weight in `self.{weight.attribute}` and compute the derived tensor in "
+            "`call`.")
+
+
 def _overwritten_in_build(call: GradientCall, source: Source, got: list) -> Finding | None:
     """`build` replaced the attribute holding the weight by a tensor computed from it
     (read once, in a graph or before any tape): `call` never reads the weight."""
@@ -139,11 +149,8 @@ def _overwritten_in_build(call: GradientCall, source: Source, got: list) -> Find
         return None
     return call.finding(
         "outside_tape", [source], weight.overwritten,
-        f"`{source.name}` is made with add_weight at line {weight.made_line}, and this line "
-        f"replaces `self.{weight.attribute}` with a tensor computed from it once, in "
-        f"`{weight.overwritten.function}`: `call` uses that fixed tensor, so the training "
-        "step never reads the variable and the tape cannot link the loss to it. Keep the "
-        f"weight in `self.{weight.attribute}` and compute the derived tensor in `call`.",
+        overwritten_weight_message(source.name, weight, "the training step never reads the "
+                                   "variable and the tape cannot link the loss to it"),
         group=("outside_tape", "overwritten", str(weight.overwritten)),
         variant="made_in_build", severity="warning" if got else "error")
 

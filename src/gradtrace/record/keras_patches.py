@@ -442,6 +442,8 @@ def _overwritten_weights_finding(recorder, model, how: str) -> None:
     and `call` uses the tensor computed once."""
     if not _is_tf_keras(model):
         return  # Keras 3 keeps tracking it: the gradient call itself shows it unused
+    from gradtrace.analyze.unused import overwritten_weight_message
+
     tf = recorder.tf
     for layer in [model] + _all_layers(model):
         for weight in source_trace.overwritten_weights(type(layer)):
@@ -456,12 +458,9 @@ def _overwritten_weights_finding(recorder, model, how: str) -> None:
             recorder.add_finding(Finding(
                 cause="outside_tape", variables=[name], location=weight.overwritten,
                 severity="warning", variant="made_in_build",
-                message=f"`{name}` is made with add_weight at line {weight.made_line}, and "
-                f"this line replaces `self.{weight.attribute}` with a tensor computed from it "
-                f"once, in `{weight.overwritten.function}`: tf-keras then stops tracking the "
-                f"weight, so {how}() never trains it, and `call` uses that fixed tensor. Keep "
-                f"the weight in `self.{weight.attribute}` and compute the derived tensor in "
-                "`call`."))
+                message=overwritten_weight_message(
+                    name, weight, f"tf-keras stops tracking the weight and {how}() never "
+                    "trains it")))
             return
 
 
