@@ -266,7 +266,8 @@ def test_a_weight_that_build_overwrites_with_a_tensor_computed_from_it(tmp_path,
 
 
 def test_which_returned_element_a_line_makes_and_which_one_the_caller_keeps(tmp_path):
-    from gradtrace.analyze.source_trace import function_line, kept_element, returned_position
+    from gradtrace.analyze.source_trace import (ResultUse, function_line, result_use,
+                                                returned_position)
     from gradtrace.findings import Location
 
     program = tmp_path / "encoder.py"
@@ -278,9 +279,21 @@ def test_which_returned_element_a_line_makes_and_which_one_the_caller_keeps(tmp_
         "        return h, pooled\n"
         "\n"
         "features = encoder(inputs)[0]\n"
-        "both = encoder(inputs)\n")
+        "both = encoder(inputs)\n"
+        "outputs = encoder(inputs)\n"
+        "cls = outputs[0][:, 0]\n"
+        "again = outputs[0]\n"
+        "sequence, _ = encoder(inputs)\n"
+        "print(sequence)\n"
+        "class Wrapper:\n"
+        "    def call(self, x):\n"
+        "        return self.encoder(x)\n")
+    at = lambda line: Location(str(program), line, "<module>")  # noqa: E731
     assert returned_position(Location(str(program), 4, "call")) == 1
     assert returned_position(Location(str(program), 3, "call")) == 0
     assert function_line(Location(str(program), 4, "call")) == 2
-    assert kept_element(Location(str(program), 7, "<module>")) == 0
-    assert kept_element(Location(str(program), 8, "<module>")) is None
+    assert result_use(at(7)) == ResultUse("index", 7, 0)
+    assert result_use(at(8)) is None  # `both` is never read: no element is chosen
+    assert result_use(at(9)) == ResultUse("index", 10, 0)  # every read takes element 0
+    assert result_use(at(12)) == ResultUse("unpack", 12, unused=(1,))
+    assert result_use(Location(str(program), 16, "call")) == ResultUse("return", 16)

@@ -29,6 +29,9 @@ _VARIANT_WORDS = {
     "variable_in_lambda": "a Lambda layer's function uses a variable",
     "guarded_use": "the variables are used only under a loop or condition that did not count",
     "dropped_result": "a result is computed and then never used",
+    "single_unit_softmax": "a softmax over a single unit",
+    "piece_of_model": "the step calls one layer of a model directly and never the model itself",
+    "element_left_out": "a layer returns several results and the code that applies it keeps another one",
     "variable_copied": "a variable is copied into another layer (`weights=`, `set_weights`)",
     "referred_here": "the one line that refers to a variable does not use its value on the way to the loss",
     "clipped_everywhere": "every value is clipped, where the clip's gradient is zero",
@@ -50,6 +53,7 @@ _VARIANT_WORDS = {
     "read_in_dataset": "a variable is read in a tf.data pipeline function",
     "variables_argument": "a custom gradient's function reads variables and `grad` takes no `variables`",
     "model_inside": "the model runs inside the Python function that `tf.numpy_function` calls",
+    "constant_term": "a term of the loss is computed before the tape",
     "target_from_other_path": "the target reads the input on another path than the tensor asked about",
 }
 
@@ -193,6 +197,10 @@ _CAUSES = [
              "with them inside the tape (`tf.gather(variable, i)` in the step)."),
             ("made_in_build", "Keep only the weights in `build` (or `__init__`) and compute "
              "the tensor derived from them inside `call`, so every step reads the weights."),
+            ("constant_term", "Compute that term inside the `with tf.GradientTape()` block "
+             "(a regularization sum such as `tf.add_n(model.losses)` too: Keras computes it "
+             "from the weights when it is read), and include the variables it must train in "
+             "the gradient's sources."),
             ("loss_callable", "Call the model inside the loss function given to the "
              "optimizer (`minimize(loss_fn, var_list)` runs `loss_fn` under its own tape), "
              "not before it."),
@@ -242,6 +250,14 @@ _CAUSES = [
             ("dropped_result", "Use the result that is dropped where it belongs (a later "
              "line reads another value instead: `u2 = self.up_2(x2)` where `u3` was meant), "
              "or remove the computation and the layers that make it."),
+            ("piece_of_model", "Call the model itself (`self.backbone(inputs)`) when its "
+             "output is what you mean to use; when one layer of it is all you need, keep "
+             "that layer alone in your model (or set `trainable = False` on the model's "
+             "other layers), so that no gradient is expected for the rest."),
+            ("element_left_out", "Feed the element that the variables go into (a BERT "
+             "model's pooled output, `outputs[1]`) into the rest of the model; or, when the "
+             "element you keep is the one you mean, set `trainable = False` on the layers "
+             "that make only the other one, so that no gradient is expected for them."),
             ("derivative_only", "Expected when the loss is made of derivatives alone (a "
              "physics-informed network): train without that variable (`use_bias=False` on "
              "that layer), or add a loss term on the value itself (a boundary or initial "
@@ -387,6 +403,9 @@ _CAUSES = [
             ("dead_layer", "Do not end a regression model with `activation=\"relu\"` "
              "(use a linear output), and start ReLU layers so that some units are active: "
              "a bias initializer above zero, `LeakyReLU`, or scaled inputs."),
+            ("single_unit_softmax", "Use `activation=\"sigmoid\"` for one unit (a value or a "
+             "yes/no probability), or as many softmax units as there are classes; a linear "
+             "unit for a value estimate (a critic, a regression)."),
             ("saturated", "Keep the activation out of its flat ends: scale the inputs "
              "(`x / 255`), average the loss over the batch instead of summing it, lower the "
              "learning rate, and compute the loss from logits "

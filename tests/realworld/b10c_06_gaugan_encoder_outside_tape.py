@@ -17,10 +17,9 @@ source: https://github.com/soumik12345/tf2_gans/issues/14
 framework: both
 outcome: trains_silently
 cause: outside_tape
-line: [164, 158]
+line: [163, 157]
 also: [untracked_variable]
 variables: [enc_conv/kernel, enc_mean/kernel, enc_variance/kernel]
-xfail: "the encoder runs before any tape in a custom train_step and its variables are never asked for; the same evidence (a sub-model of the fit model read outside the tape, feeding the loss, never moving) is what a healthy distillation step shows for its teacher. Telling them apart needs the KL term: a loss term whose every variable was read outside the tape; not built, nothing is found"
 """
 import os; os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import numpy as np

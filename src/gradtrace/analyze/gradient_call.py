@@ -12,6 +12,7 @@ import re
 from gradtrace.analyze import source_trace
 from gradtrace.analyze.call import (GradientCall, Source, is_float, merge_findings,
                                     mention_all_variables)
+from gradtrace.analyze.constant_terms import constant_terms
 from gradtrace.analyze.cuts import cut_finding, op_location
 from gradtrace.analyze.evidence import PY_FUNC_OPS, forget_registrations
 from gradtrace.analyze.gradient_values import value_findings, zero_by_construction
@@ -45,7 +46,7 @@ def _diagnose(call: GradientCall) -> list[Finding]:
     if missing:
         findings += _explain_missing(call, missing)
     elif call.results and call.target_keys:
-        findings += zero_by_construction(call) or (
+        findings += constant_terms(call) or zero_by_construction(call) or (
             value_findings(call) if not call.compiled else [])
     return findings
 

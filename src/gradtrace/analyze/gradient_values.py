@@ -146,8 +146,9 @@ def _stalled_by_saturation(call: GradientCall, all_zero: bool = False) -> list[F
              if s.is_variable]
     largest = max((n for n in norms if n is not None), default=None)
     memory = call.recorder.stall_evidence
-    first, last_loss = memory.get(call.tape_info.site, (None, None))
-    memory[call.tape_info.site] = (largest if first is None else first, call.loss_value)
+    asked = (call.tape_info.site, tuple(s.key for s in call.sources[:8]))  # (two tapes, one line)
+    first, last_loss = memory.get(asked, (None, None))
+    memory[asked] = (largest if first is None else first, call.loss_value)
     if not all_zero and (not first or largest is None or largest > _COLLAPSED * first):
         return []
     if not all_zero and (call.loss_value is None or call.loss_value != last_loss
@@ -158,6 +159,12 @@ def _stalled_by_saturation(call: GradientCall, all_zero: bool = False) -> list[F
     if op is None:
         return []
     sources = [s for s in call.sources if s.is_variable]
+    if op.saturated == "single_unit":
+        return [call.finding(
+            "zero_gradient", sources, _layer_site(call, op) or op.location,
+            "Every gradient is exactly zero: this softmax runs over an axis of a single unit, "
+            "so its output is 1.0 whatever its input, and nothing before it can change the "
+            "loss.", severity="warning", variant="single_unit_softmax")]
     fell = (f"Every gradient is exactly zero{f' (it was {first:.2g} at the first step)' if first else ''}: "
             if all_zero else f"After the first step the gradients fell to {largest:.2g}, "
             f"against {first:.2g} then, and the loss has not changed by a single bit since the "
@@ -167,6 +174,15 @@ def _stalled_by_saturation(call: GradientCall, all_zero: bool = False) -> list[F
         f"{fell}every output of "
         f"this {op.op_type} is 0 or 1 to within 1e-6 (saturated), where its gradient is zero "
         "in float32, so nothing before it can learn.", severity="warning", variant="saturated")]
+
+
+def _layer_site(call: GradientCall, op) -> Location | None:
+    """The line that applied the Keras layer an eager op ran in (by its name scope)."""
+    names = [part for part in (op.scope or "").split("/") if part]
+    for layer, site in list(call.recorder.operation_sites.items()):
+        if names and getattr(layer, "name", None) == names[-1] and site is not None:
+            return site
+    return None
 
 
 def _constant_weight_after(call: GradientCall, source: Source):

@@ -350,6 +350,20 @@ def keyword_line(location, keyword: str):
     return location
 
 
+def none_entry_line(location, key: str):
+    """The line, in the function (or module) of `location`, of a dict entry `"key": None`
+    (`losses = {..., "MASK": None}` given to `compile(loss=losses)`), else None."""
+    tree = _parsed(location.file) if location is not None else None
+    scope = (_innermost_def(tree, location.line) or tree) if tree is not None else None
+    for node in ast.walk(scope) if scope is not None else ():
+        if isinstance(node, ast.Dict):
+            for name, value in zip(node.keys, node.values):
+                if isinstance(name, ast.Constant) and name.value == key and \
+                        isinstance(value, ast.Constant) and value.value is None:
+                    return type(location)(location.file, name.lineno, location.function)
+    return None
+
+
 def enclosing_function(location) -> str:
     """The name of the `def` whose body holds `location`'s line ('' at module level):
     for a comprehension's or lambda's frame, the function the user wrote it in."""
@@ -835,15 +849,93 @@ def returned_position(location) -> int | None:
                  if isinstance(element, ast.Name) and element.id in names), None)
 
 
-def kept_element(location) -> int | None:
-    """`k` of a call's result indexed on `location`'s line: `bert(inp)[k]`."""
+@dataclass(frozen=True)
+class ResultUse:
+    """How the line that applies a layer uses its (tuple) result: `kind` is "index" (it,
+    or the name it is bound to, is only ever indexed with `element`, on `line`), "unpack"
+    (`a, b = layer(x)`: `unused` holds the positions whose names nothing reads) or
+    "return" (`return layer(x)`: passed on whole to the caller)."""
+
+    kind: str
+    line: int
+    element: int | None = None
+    unused: tuple = ()
+
+
+def result_use(location) -> ResultUse | None:
+    """What `location`'s line (a call of a layer) does with the call's result, when it
+    is one of the shapes above; None when it keeps the whole result some other way."""
     tree = _parsed(location.file) if location is not None else None
-    for node in ast.walk(tree) if tree is not None else ():
+    if tree is None:
+        return None
+    for node in ast.walk(tree):
         if isinstance(node, ast.Subscript) and node.lineno == location.line and \
-                isinstance(node.value, ast.Call) and isinstance(node.slice, ast.Constant) and \
-                isinstance(node.slice.value, int):
-            return node.slice.value
+                isinstance(node.value, ast.Call) and _constant_index(node) is not None:
+            return ResultUse("index", location.line, _constant_index(node))
+    scope = _innermost_def(tree, location.line) or tree
+    block, index = _statement_at(scope, location.line)
+    statement = block[index] if block is not None else None
+    if isinstance(statement, ast.Return) and isinstance(statement.value, ast.Call):
+        return ResultUse("return", location.line)
+    if not (isinstance(statement, ast.Assign) and isinstance(statement.value, ast.Call)
+            and len(statement.targets) == 1):
+        return None
+    target = statement.targets[0]
+    if isinstance(target, ast.Tuple):
+        names = [e.id if isinstance(e, ast.Name) else None for e in target.elts]
+        read = _names_read_after(scope, statement)
+        unused = tuple(i for i, n in enumerate(names) if n is not None and n not in read)
+        return ResultUse("unpack", location.line, unused=unused)
+    if isinstance(target, ast.Name):
+        return _indexed_only(scope, statement, target.id)
     return None
+
+
+def returns_attribute_call(code, attribute: str) -> bool:
+    """The function of `code` returns `self.<attribute>(...)` whole."""
+    scope = _scope_of(code.co_filename, code.co_firstlineno, code.co_name)
+    return scope is not None and any(
+        isinstance(n, ast.Return) and isinstance(n.value, ast.Call) and
+        isinstance(n.value.func, ast.Attribute) and n.value.func.attr == attribute and
+        isinstance(n.value.func.value, ast.Name) and n.value.func.value.id == "self"
+        for n in ast.walk(scope))
+
+
+def calls_nested_attribute(location) -> bool:
+    """`location`'s line calls a layer reached through another object's attribute
+    (`self.backbone.token_embedding(ids)`, `model.layers[0](x)`)."""
+    tree = _parsed(location.file) if location is not None else None
+    return tree is not None and any(
+        isinstance(n, ast.Call) and n.lineno == location.line and
+        isinstance(n.func, ast.Attribute) and isinstance(n.func.value, (ast.Attribute, ast.Subscript))
+        for n in ast.walk(tree)) or (tree is not None and any(
+            isinstance(n, ast.Call) and n.lineno == location.line and
+            isinstance(n.func, ast.Subscript) and isinstance(n.func.value, ast.Attribute)
+            for n in ast.walk(tree)))
+
+
+def _constant_index(node: ast.Subscript) -> int | None:
+    if isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, int):
+        return node.slice.value
+    return None
+
+
+def _names_read_after(scope, statement) -> set[str]:
+    return {n.id for n in ast.walk(scope) if isinstance(n, ast.Name)
+            and isinstance(n.ctx, ast.Load) and n.lineno > (statement.end_lineno or 0)}
+
+
+def _indexed_only(scope, statement, name: str) -> ResultUse | None:
+    """`outputs = bert(x)` and every later read of `outputs` is `outputs[k]`, one k."""
+    subscripts = {id(n.value): n for n in ast.walk(scope) if isinstance(n, ast.Subscript)
+                  and isinstance(n.value, ast.Name) and n.value.id == name}
+    reads = [n for n in ast.walk(scope) if isinstance(n, ast.Name) and n.id == name and
+             isinstance(n.ctx, ast.Load) and n.lineno > (statement.end_lineno or 0)]
+    elements = {_constant_index(subscripts[id(n)]) if id(n) in subscripts else None
+                for n in reads}
+    if not reads or len(elements) != 1 or None in elements:
+        return None
+    return ResultUse("index", min(n.lineno for n in reads), elements.pop())
 
 
 def function_line(location) -> int | None:

@@ -14,16 +14,19 @@ from gradtrace.findings import Finding, Location
 def output_without_loss(call: GradientCall, findings: list[Finding]) -> list[Finding]:
     """Unused variables of a model whose compile gave some outputs no loss: when the
     unused variables include such an output's own layer, that is the cut-off part."""
-    missing, compiled_at = call.recorder.training
+    missing, compiled_at, feeding_only = call.recorder.training
     unused = [f for f in findings if f.cause == "unused_variable"]
     names = [name for f in unused for name in f.variables]
     outputs = [o for o in missing if any(o in name.split("/") for name in names)]
+    if not outputs and names and all(feeding_only & set(n.split("/")) for n in names):
+        outputs = list(missing)  # the layers that feed only those outputs
     if not outputs or compiled_at is None:
         return _one_per_unused_part(call, findings)
     listed = ", ".join(f"`{o}`" for o in outputs)
+    given_none = source_trace.none_entry_line(compiled_at, outputs[0])
     part = Finding(
         cause="unused_variable", variables=names,
-        location=source_trace.keyword_line(compiled_at, "loss"),
+        location=given_none or source_trace.keyword_line(compiled_at, "loss"),
         message=f"The model's output {listed} has no loss in this `compile(loss=...)`: Keras "
         "computes the loss over the outputs given one, so the layers that feed only "
         f"{listed} ({len(names)} variables) take no part in it.",
@@ -37,6 +40,9 @@ def _one_per_unused_part(call: GradientCall, findings: list[Finding]) -> list[Fi
     out of the loss: one finding, at the line that built the list of variables asked
     for (else the gradient call)."""
     unused = [f for f in findings if f.cause == "unused_variable"]
+    piece = _piece_of_model(call, unused)
+    if piece is not None:
+        return [piece] + [f for f in findings if f.cause != "unused_variable"]
     if len({f.group or f.location for f in unused}) <= 1:
         return findings
     names = [name for f in unused for name in f.variables]
@@ -46,6 +52,45 @@ def _one_per_unused_part(call: GradientCall, findings: list[Finding]) -> list[Fi
                    "nothing on the way to the loss reads them, while the other variables train.",
                    variant="model_part")
     return [part] + [f for f in findings if f.cause != "unused_variable"]
+
+
+def _piece_of_model(call: GradientCall, unused: list[Finding]) -> Finding | None:
+    """The unused variables are the rest of one model, of which the step calls a single
+    layer directly (`self.backbone.token_embedding(ids)`): the model itself never runs."""
+    names = [name for f in unused for name in f.variables]
+    owner = _common_prefix(names)
+    if not owner or len(names) < 2:
+        return None
+    unread = {s.key for s in call.sources if s.name in names}
+    if any(_last_read_location(call, key) is not None for key in list(unread)[:50]):
+        return None  # the model's other layers ran in the step: not this shape
+    used = [s for s, r in zip(call.sources, call.results or ())
+            if r is not None and s.is_variable and s.name.startswith(owner + "/")]
+    for source in used[:20]:
+        where = _last_read_location(call, source.key)
+        if where is None or not source_trace.calls_nested_attribute(where):
+            continue
+        part = source.name[len(owner) + 1:].split("/")[0]
+        rest = sorted({n[len(owner) + 1:].split("/")[0] for n in names})
+        listed = ", ".join(f"`{r}`" for r in rest[:4]) + (", ..." if len(rest) > 4 else "")
+        return Finding(
+            cause="unused_variable", variables=names, location=where,
+            message=f"This line calls `{part}`, one layer of `{owner}`, directly; `{owner}` "
+            f"itself never runs in the step, so its other layers ({listed}: {len(names)} "
+            "variables) take no part in the loss, while the other variables train.",
+            variant="piece_of_model")
+    return None
+
+
+def _common_prefix(names: list[str]) -> str:
+    """The path that every name starts with (`gemma_backbone`), whole segments only."""
+    parts = [n.split("/")[:-1] for n in names]
+    common = []
+    for segments in zip(*parts):
+        if len(set(segments)) != 1:
+            break
+        common.append(segments[0])
+    return "/".join(common)
 
 
 def unexplained(call: GradientCall, source: Source, got: list) -> Finding:
@@ -225,27 +270,58 @@ def _partly_used_line(call: GradientCall, source: Source, where: Location, defin
 def _output_left_out(call: GradientCall, source: Source, where: Location,
                      defined: str) -> Finding | None:
     """A layer's `call` returns the variable's result as one element of a tuple, and the
-    line that applies the layer keeps another element only (`bert(inp)[0]`)."""
+    code that applies the layer keeps another element only: `bert(inp)[0]`, `outputs =
+    bert(inp)` then only `outputs[0]`, `seq, _ = bert(inp)`; through layers whose `call`
+    returns the inner layer's result whole (`return self.bert(ids)`)."""
     position = source_trace.returned_position(where) if where.function == "call" else None
-    if position is None:
-        return None
-    starts = source_trace.function_line(where)
-    for layer, site in list(call.recorder.operation_sites.items()):
-        code = getattr(getattr(type(layer), "call", None), "__code__", None)
-        if code is None or site is None or (code.co_filename, code.co_firstlineno) != \
-                (where.file, starts):
+    inner = where
+    for _ in range(4) if position is not None else ():
+        layer, site = _application_of(call, inner)
+        use = source_trace.result_use(site) if site is not None else None
+        if use is None:
+            return None
+        if use.kind == "return" and site.function == "call":
+            inner = site  # passed on whole: what the outer layer's caller keeps decides
             continue
-        kept = source_trace.kept_element(site)
-        if kept is None or kept == position:
-            continue
+        if use.kind == "index" and use.element != position:
+            kept = f"keeps only element {use.element}"
+        elif use.kind == "unpack" and position in use.unused:
+            kept = f"unpacks it and never reads element {position}"
+        else:
+            return None
+        at = Location(site.file, use.line, site.function)
         return call.finding(
-            "unused_variable", [source], site,
+            "unused_variable", [source], at,
             f"`{source.name}`{defined} goes into what `{layer.name}` returns as element "
-            f"{position} (line {where.line}); this line applies `{layer.name}` and keeps "
-            f"only element {kept}, so the variable never reaches the loss; the other "
-            "variables train.", group=("unused_variable", "left_out", str(site)),
-            variant="dropped_result")
+            f"{position} (line {where.line}); {'this line' if use.line == site.line else f'the code that applies `{layer.name}` (line {site.line})'} "
+            f"{kept}, so the variable never reaches the loss; the other variables train.",
+            group=("unused_variable", "left_out", str(at)), variant="element_left_out")
     return None
+
+
+def _application_of(call: GradientCall, inside: Location):
+    """The layer whose `call` holds `inside`, and the user's line that applied it: its own
+    line, else that of a layer whose `call` returns its result whole (`return
+    self.bert(ids)`; Keras applies the inner layer to no symbolic input of its own)."""
+    starts = source_trace.function_line(inside)
+
+    def holds(layer) -> bool:
+        code = getattr(getattr(type(layer), "call", None), "__code__", None)
+        return code is not None and (code.co_filename, code.co_firstlineno) == \
+            (inside.file, starts)
+
+    sites = [(layer, site) for layer, site in list(call.recorder.operation_sites.items())
+             if site is not None]
+    for layer, site in sites:
+        if holds(layer):
+            return layer, site
+    for layer, site in sites:
+        outer = getattr(getattr(type(layer), "call", None), "__code__", None)
+        for attribute, value in list(vars(layer).items())[:200]:
+            if outer is not None and holds(value) and \
+                    source_trace.returns_attribute_call(outer, attribute):
+                return layer, site
+    return None, None
 
 
 def _dropped_added_loss(call: GradientCall, source: Source) -> Finding | None:

@@ -108,7 +108,7 @@ class OpNode:
         self.layer_sites: tuple = layer_sites
         # For an eager softmax, sigmoid or tanh: whether every output sat on an asymptote
         # (0 or 1; -1 or 1, to within 1e-6), where its gradient is zero in float32.
-        self.saturated: bool = False
+        self.saturated: bool | str = False  # or "single_unit": a softmax over one value
 
     @property
     def location(self) -> Location | None:

@@ -400,10 +400,44 @@ def outputs_without_loss(model) -> list[str]:
     loss = getattr(model, "loss", None)
     names = [n for n in (getattr(model, "output_names", None) or []) if isinstance(n, str)]
     if isinstance(loss, dict) and loss:
-        return [n for n in names if n not in loss]
+        return [n for n in names if loss.get(n) is None]
     if isinstance(loss, (list, tuple)) and len(loss) == len(names):
         return [n for n, fn in zip(names, loss) if fn is None]
     return []
+
+
+def _layers_feeding_only(model, outputs: list[str]) -> frozenset:
+    """Names of a functional model's layers upstream of the outputs named and of no other
+    output (the 1x1 convolution and the normalisation before a mask head)."""
+    names = [n for n in (getattr(model, "output_names", None) or [])]
+    tensors = list(getattr(model, "outputs", None) or [])
+    if len(names) != len(tensors):
+        return frozenset()
+    left_out = _upstream_layers([t for n, t in zip(names, tensors) if n in outputs])
+    kept = _upstream_layers([t for n, t in zip(names, tensors) if n not in outputs])
+    return frozenset(name for name in left_out if name not in kept)
+
+
+def _upstream_layers(tensors: list) -> set[str]:
+    """The names of the layers a functional model runs to make `tensors`."""
+    found: set[str] = set()
+    stack, seen = list(tensors), set()
+    while stack and len(seen) < 100_000:
+        tensor = stack.pop()
+        history = getattr(tensor, "_keras_history", None)
+        if history is None or id(tensor) in seen:
+            continue
+        seen.add(id(tensor))
+        layer, node_index = history[0], history[1]
+        found.add(getattr(layer, "name", ""))
+        nodes = getattr(layer, "_inbound_nodes", None) or []
+        node = nodes[node_index] if node_index < len(nodes) else None
+        inputs = getattr(node, "input_tensors", None)
+        if inputs is None:
+            inputs = getattr(node, "keras_inputs", None)
+        if inputs is not None:  # (a symbolic tensor has no truth value in tf-keras)
+            stack.extend(inputs if isinstance(inputs, (list, tuple)) else [inputs])
+    return found
 
 
 def _is_tf_keras(model) -> bool:
@@ -562,7 +596,9 @@ def _all_layers(model) -> list:
 def _check_before_training(recorder, model, how: str, caller) -> None:
     """Training asked of a model that cannot learn what it was asked to: every weight
     frozen, or weights unfrozen since its training function was made (no new compile)."""
-    recorder.training = (outputs_without_loss(model), recorder.compile_sites.get(id(model)))
+    missing = outputs_without_loss(model)
+    recorder.training = (missing, recorder.compile_sites.get(id(model)),
+                         _layers_feeding_only(model, missing) if missing else frozenset())
     from gradtrace.analyze.nothing_requested import lambda_held_finding
 
     held = lambda_held_finding(recorder, _untracked_lambda_keys(recorder, model))
@@ -781,7 +817,9 @@ def _check_learned(recorder, model, before, how, losses, batch, losses_module) -
     names = [recorder.variable_info(v).name for v in variables]
     constant_loss = len(losses) >= 2 and len(set(losses)) == 1
     ran = f"{how} ran {steps} steps"
-    unmoved = [v for v, b in zip(variables, before) if np.array_equal(v.numpy(), b)]
+    explained = {n for f in recorder.findings for n in f.variables}
+    unmoved = [v for v, b in zip(variables, before) if np.array_equal(v.numpy(), b)
+               and recorder.variable_info(v).name not in explained]  # (an unused part, say)
     zeros = _zero_started(recorder, model, unmoved)
     if zeros is not None:
         stuck = [recorder.variable_info(v).name for v in unmoved]

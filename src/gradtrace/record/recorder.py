@@ -73,7 +73,7 @@ class Recorder:
         self.batch_training: dict[int, dict] = {}  # id(model) -> train_on_batch watch
         self.layer_freezes: dict[int, tuple | None] = {}  # id(layer) -> its `trainable = False`
         # the model fit/train_on_batch trains now: (outputs without a loss, compile line)
-        self.training: tuple = ([], None)
+        self.training: tuple = ([], None, frozenset())
         self.producers: OrderedDict[Any, OpNode] = OrderedDict()  # eager output id -> op
         self.graph_recording: dict[Any, bool] = {}  # graph Operation -> tape was recording
         # tf.functions called under a tape: eager result key -> graph output tensor, and
@@ -112,6 +112,8 @@ class Recorder:
         # id(tf.function) of a user's traced training step -> what its returned loss did
         # (see _watch_step_loss): a loss that turns NaN after the first steps.
         self._step_losses: dict[int, dict] = {}
+        # Zero-gradient findings of eager calls, with their variables' fingerprints then.
+        self._zero_findings: list = []
         # (tape site, variable key) -> (calls in a row with a negligible gradient, the
         # constant weight after it): see gradient_values._stuck_by_symmetry.
         self.symmetry_evidence: dict = {}
@@ -399,7 +401,9 @@ class Recorder:
         if recording and op_type in SINGULAR_GRADIENT_OPS:
             node.singular = _at_singular_point(op_type, inputs)
         elif recording and op_type in SATURATING_OPS and outputs:
-            node.saturated = _saturated(op_type, outputs[0])
+            # A softmax over an axis of one value is 1.0 whatever its input: say so by name.
+            node.saturated = "single_unit" if op_type == "Softmax" and \
+                outputs[0].shape[-1:] == (1,) else _saturated(op_type, outputs[0])
         producers = self.producers
         for key in out_keys:
             producers[key] = node
@@ -628,6 +632,8 @@ class Recorder:
             self.gradients.append(gradient_statuses(call))
         for finding in new:
             self.add_finding(finding)
+        if not call.compiled:
+            self._guard(self._note_zero_gradients, call, new)
         if call.compiled:
             call.frame = None  # not kept alive past the diagnosis
             self.traced_calls = self.traced_calls[-7:] + [call]
@@ -770,6 +776,37 @@ class Recorder:
             model = reference()
             if model is not None:
                 check_never_called(self, model, "the training loop")
+
+    def _note_zero_gradients(self, call, findings) -> None:
+        """A zero gradient seen in one eager step may be that batch's alone (a loss at a
+        stationary point by chance): the variables' fingerprints now tell at the end whether
+        training moved them after all (`withdraw_moved_zero_gradients`)."""
+        by_name = {s.name: call.variables[s.key] for s in call.sources if s.key in call.variables}
+        for finding in findings:
+            if finding.cause == "zero_gradient" and len(self._zero_findings) < 100:
+                variables = [by_name[n] for n in finding.variables if n in by_name]
+                weights = self._fingerprints(variables)
+                if weights:
+                    self._zero_findings.append((finding, weights))
+
+    def withdraw_moved_zero_gradients(self) -> None:
+        """At the end: a zero-gradient finding whose variables training changed since
+        (a later step, `fit`) described a passing moment, not a model that cannot learn."""
+        import zlib
+
+        import numpy as np
+
+        for finding, weights in self._zero_findings:
+            moved = False
+            for reference, checksum in weights:
+                variable = reference()
+                if variable is not None and zlib.crc32(
+                        np.ascontiguousarray(variable.numpy()).tobytes()) != checksum:
+                    moved = True
+                    break
+            if moved and finding in self.findings:
+                with self._lock:
+                    self.findings.remove(finding)
 
     def check_unmoved_steps(self) -> None:
         """At the end: a traced training step called again and again whose variables never
