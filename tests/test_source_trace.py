@@ -297,3 +297,43 @@ def test_which_returned_element_a_line_makes_and_which_one_the_caller_keeps(tmp_
     assert result_use(at(9)) == ResultUse("index", 10, 0)  # every read takes element 0
     assert result_use(at(12)) == ResultUse("unpack", 12, unused=(1,))
     assert result_use(Location(str(program), 16, "call")) == ResultUse("return", 16)
+
+
+def test_where_a_result_flows_and_which_names_nobody_reads(tmp_path):
+    from gradtrace.analyze.source_trace import calls_without_keyword, unread_descendants
+    from gradtrace.findings import Location
+
+    program = tmp_path / "seq2seq.py"
+    program.write_text(
+        "def forward(self, x, y):\n"
+        "    h = self.embed(x)\n"
+        "    outputs, state_h, state_c = self.encoder(h)\n"
+        "    states = [state_h, state_c]\n"
+        "    dec = self.decoder(y)\n"
+        "    return self.head(dec, initial_state=None)\n")
+    at = Location(str(program), 2, "forward")
+    assert unread_descendants(at) == [("outputs", 3), ("states", 4)]
+    assert calls_without_keyword(at, 4, "initial_state") == [5]
+
+
+def test_the_line_inside_a_with_block_that_makes_a_name(tmp_path):
+    from gradtrace.analyze.source_trace import made_inside_with
+
+    program = tmp_path / "saliency.py"
+    program.write_text(
+        "def saliency(tf, x_np):\n"
+        "    x = 0\n"
+        "    with tf.GradientTape() as tape:\n"
+        "        x = tf.constant(x_np)\n"
+        "        y = x * 2\n"
+        "    return tape.gradient(y, x)\n")
+
+    class Code:
+        co_filename, co_firstlineno, co_name = str(program), 1, "saliency"
+
+    class Frame:
+        f_code = Code
+
+    assert made_inside_with(Frame, 3, "x") == 4
+    assert made_inside_with(Frame, 3, "z") is None
+    assert made_inside_with(Frame, 2, "x") is None  # no `with` opens on that line

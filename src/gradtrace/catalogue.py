@@ -18,6 +18,7 @@ _VARIANT_WORDS = {
     "unfrozen_during_fit": "layers were unfrozen while fit ran",
     "integer_tensor": "the gradient is asked for an integer tensor",
     "dataset_loop": "a loop over a tf.data.Dataset runs inside a tf.function",
+    "values_left_out": "only the indices of top-k (or another op with values beside its indices) are used",
     "metric_as_loss": "a Keras Metric is used as the loss",
     "made_in_build": "a tensor is computed from the weights in `build` or `__init__`",
     "output_without_loss": "a model output has no loss in `compile`",
@@ -32,6 +33,7 @@ _VARIANT_WORDS = {
     "single_unit_softmax": "a softmax over a single unit",
     "piece_of_model": "the step calls one layer of a model directly and never the model itself",
     "element_left_out": "a layer returns several results and the code that applies it keeps another one",
+    "state_not_passed": "a recurrent layer's final state is never passed on as another's `initial_state`",
     "variable_copied": "a variable is copied into another layer (`weights=`, `set_weights`)",
     "referred_here": "the one line that refers to a variable does not use its value on the way to the loss",
     "clipped_everywhere": "every value is clipped, where the clip's gradient is zero",
@@ -138,6 +140,10 @@ _CAUSES = [
             ("dataset_loop", "Loop over tensors, not over the dataset, inside the "
              "tf.function: take the values out first (`values = tf.constant(list(dataset))`, "
              "then `for i in tf.range(n): x = x * values[i]`), or run the loop eagerly."),
+            ("values_left_out", "Use the values beside the indices, so the ranking's scores "
+             "reach the loss: gate what you gather by them (`values, idx = tf.math.top_k(y, "
+             "k)`, then `tf.gather(x, idx, batch_dims=1) * tf.sigmoid(values)[..., None]`, "
+             "the gate of Graph U-Nets' gPool)."),
         ),
     ),
     Cause(
@@ -258,6 +264,10 @@ _CAUSES = [
              "model's pooled output, `outputs[1]`) into the rest of the model; or, when the "
              "element you keep is the one you mean, set `trainable = False` on the layers "
              "that make only the other one, so that no gradient is expected for them."),
+            ("state_not_passed", "Start the decoder from the encoder's final state: "
+             "`decoder(y, initial_state=states)` (in Keras, the list `[state_h, state_c]` "
+             "of an LSTM made with `return_state=True`); or, if the decoder should start "
+             "from zeros, drop the encoder from the variables you train."),
             ("derivative_only", "Expected when the loss is made of derivatives alone (a "
              "physics-informed network): train without that variable (`use_bias=False` on "
              "that layer), or add a loss term on the value itself (a boundary or initial "
@@ -397,9 +407,12 @@ _CAUSES = [
             ("cancelled_sample", "Take the log-probability of the sample as data: "
              "`dist.log_prob(tf.stop_gradient(action))` (REINFORCE), or drop the log-probability "
              "and train through the reparameterised sample itself."),
-            ("clipped_everywhere", "Clip the gradient, not the value: a Huber loss "
-             "(`keras.losses.Huber(delta=1.0)`) is DQN's error clipping; or widen the clip "
-             "range so that the values start inside it."),
+            ("clipped_everywhere", "Let the gradient through the clip: clip the gradient, "
+             "not the value (a Huber loss, `keras.losses.Huber(delta=1.0)`, is DQN's error "
+             "clipping); clip straight-through (`x + tf.stop_gradient(tf.clip_by_value(x, lo, "
+             "hi) - x)`); for a clipped sigmoid, give the raw logits to the loss "
+             "(`from_logits=True`); or scale the inputs so that the values start inside the "
+             "range."),
             ("dead_layer", "Do not end a regression model with `activation=\"relu\"` "
              "(use a linear output), and start ReLU layers so that some units are active: "
              "a bias initializer above zero, `LeakyReLU`, or scaled inputs."),

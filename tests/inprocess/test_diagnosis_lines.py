@@ -873,3 +873,97 @@ def test_a_lambda_variable_that_a_callback_assigns_is_a_schedule_not_a_finding()
     found = [w.message for w in caught if isinstance(w.message, gradtrace.GradientWarning)]
     assert found == []
     assert float(beta.numpy()) == 1.0
+
+
+def test_a_clip_that_clips_every_value_is_named_as_the_zero_gradient():
+    """A "safe" sigmoid over logits that all lie beyond the clip range: every gradient
+    is exactly zero, shown at the clip the user wrote, not at the loss."""
+    x = tf.constant(np.full((8, 2), 50.0, "float32"))
+    w = tf.Variable(tf.ones((2, 1)), name="W")
+
+    def safe_sigmoid(logits):
+        return tf.sigmoid(tf.clip_by_value(logits, -10.0, 10.0))  # <- clip
+
+    @gradtrace.explain()
+    def train():
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_mean((safe_sigmoid(tf.matmul(x, w)) - 0.5) ** 2)
+        return tape.gradient(loss, [w])
+
+    finding = first_finding(train)
+    assert (finding.cause, finding.variant) == ("zero_gradient", "clipped_everywhere")
+    assert finding.location.line == line_of("clip")
+
+
+def test_a_tensor_made_inside_the_tape_points_at_the_line_that_makes_it():
+    x_np = np.ones((2, 2), "float32")
+
+    @gradtrace.explain()
+    def saliency():
+        with tf.GradientTape() as tape:
+            x = tf.constant(x_np)  # <- made-in-tape
+            y = tf.reduce_sum(x * 3.0)
+        return tape.gradient(y, x)
+
+    finding = first_finding(saliency)
+    assert finding.cause == "unwatched_tensor"
+    assert finding.location.line == line_of("made-in-tape")
+    assert "right after this line" in finding.message
+
+
+def test_top_k_whose_values_are_left_unused_says_so():
+    """Only top_k's indices reach the loss (a pooling without its gate): the variables
+    scoring the rows get no gradient, and the fix is to use the values."""
+    w = tf.Variable(tf.ones((3, 1)), name="score")
+    x = tf.constant(np.arange(12, dtype="float32").reshape(4, 3))
+
+    @gradtrace.explain()
+    def step():
+        with tf.GradientTape() as tape:
+            values, idx = tf.math.top_k(tf.squeeze(x @ w, -1), k=2)  # <- top-k
+            loss = tf.reduce_sum(tf.gather(x, idx))
+        return tape.gradient(loss, [w])
+
+    finding = first_finding(step)
+    assert (finding.cause, finding.variant) == ("nondifferentiable_op", "values_left_out")
+    assert finding.location.line == line_of("top-k")
+
+
+def test_an_encoder_state_not_given_to_the_decoder_points_at_the_decoder_call():
+    encoder = keras.layers.LSTM(4, return_state=True, name="encoder")
+    decoder = keras.layers.LSTM(4, return_sequences=True, name="decoder")
+    head = keras.layers.Dense(1, name="head")
+    x = tf.constant(np.ones((2, 3, 2), "float32"))
+    y = tf.constant(np.ones((2, 3, 1), "float32"))
+
+    def forward():
+        _, state_h, state_c = encoder(x)
+        states = [state_h, state_c]
+        return head(decoder(y))  # <- decoder
+
+    forward()
+
+    @gradtrace.explain()
+    def step():
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_mean(forward())
+        variables = encoder.trainable_variables + decoder.trainable_variables
+        return tape.gradient(loss, variables + head.trainable_variables)
+
+    finding = first_finding(step)
+    assert (finding.cause, finding.variant) == ("unused_variable", "state_not_passed")
+    assert finding.location.line == line_of("decoder")
+    assert all("encoder" in name for name in finding.variables)
+    assert "initial_state=states" in finding.message
+
+
+def test_the_values_test_for_clips_and_relus_beyond_their_bound():
+    from gradtrace.record.events import in_flat_region
+
+    assert in_flat_region("Minimum", [np.array([11.0, 50.0]), np.array(10.0)])
+    assert not in_flat_region("Minimum", [np.array([9.0, 50.0]), np.array(10.0)])
+    assert in_flat_region("Maximum", [np.array(-10.0), np.array([-11.0, -50.0])])
+    assert not in_flat_region("Maximum", [np.array([1.0, 2.0]), np.array([0.0, 3.0])])
+    assert in_flat_region("ClipByValue", [np.array([-5.0, 5.0]), np.array(-1.0), np.array(1.0)])
+    assert in_flat_region("Relu", [np.array([-1.0, -0.5])])
+    assert not in_flat_region("Relu", [np.array([-1.0, 0.5])])

@@ -137,7 +137,18 @@ def _blocker_variant(call: GradientCall, blocker) -> str:
         return "made_in_build"
     if blocker.recording is False and opened_by_library(call):
         return "loss_callable"
+    if _values_left_out(call, blocker):
+        return "values_left_out"
     return _OP_VARIANTS.get(blocker.op_type, "")
+
+
+def _values_left_out(call: GradientCall, blocker) -> bool:
+    """An op with a float output beside its integer one (top_k's values beside its
+    indices) whose float output never reaches the loss: only the indices are used."""
+    floats = [k for k, d in zip(blocker.outputs, blocker.out_dtypes)
+              if getattr(d, "is_floating", False)]
+    return bool(floats) and len(floats) < len(blocker.outputs) and not any(
+        k in call.ancestry.toward or k in call.target_keys for k in floats)
 
 
 def _blocker_message(call: GradientCall, cause: str, blocker, source: Source) -> str:
@@ -179,6 +190,10 @@ def _blocker_message(call: GradientCall, cause: str, blocker, source: Source) ->
         return _OP_WORDS[op]
     floats = [d for d in blocker.out_dtypes if getattr(d, "is_floating", False)]
     what = f"{op}'s integer output (indices)" if floats and len(blocker.out_dtypes) > 1 else op
+    if _values_left_out(call, blocker):
+        return (f"{what} has no gradient, and only the indices are used on the way to the "
+                f"loss: its values, the output that does carry a gradient, are left unused, "
+                "so nothing links the scores it ranked back to the variables.")
     return f"{what} has no gradient, and every path from the variables to the loss goes through it."
 
 

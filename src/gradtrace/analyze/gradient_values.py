@@ -169,11 +169,27 @@ def _stalled_by_saturation(call: GradientCall, all_zero: bool = False) -> list[F
             if all_zero else f"After the first step the gradients fell to {largest:.2g}, "
             f"against {first:.2g} then, and the loss has not changed by a single bit since the "
             "last step: ")
+    if op.saturated == "flat_region":
+        return [_flat_region_finding(call, op, sources, fell)]
     return [call.finding(
         "zero_gradient", sources, op.location,
         f"{fell}every output of "
         f"this {op.op_type} is 0 or 1 to within 1e-6 (saturated), where its gradient is zero "
         "in float32, so nothing before it can learn.", severity="warning", variant="saturated")]
+
+
+def _flat_region_finding(call: GradientCall, op, sources: list, fell: str) -> Finding:
+    relu = op.op_type == "Relu"
+    what = ("every input of this ReLU is below zero, where its gradient is zero (a dead "
+            "layer)" if relu else "every value reaching this clip lies beyond its bound, "
+            "where the clip's gradient is zero")
+    where = source_trace.call_line(_shown_at(op), _FLAT_REGION_OPS[op.op_type]) if not relu \
+        else (_layer_site(call, op) or op.location)
+    return call.finding(
+        "zero_gradient", sources, where or op.location,
+        f"{fell}{what}, and every path from the variables to the loss goes through it, so "
+        "nothing before it can learn.", severity="warning",
+        variant="dead_layer" if relu else "clipped_everywhere")
 
 
 def _layer_site(call: GradientCall, op) -> Location | None:
@@ -372,6 +388,8 @@ def _regular_by_constants(op) -> bool:
     """A traced op whose constant inputs keep its gradient finite everywhere: `x ** 2` (an
     exponent of 1 or more), `x / 2.0` (a denominator that is never 0)."""
     graph_op = op.graph_op
+    if graph_op is not None and op.op_type in _FLOORED_OPS and graph_op.inputs:
+        return _floored(graph_op.inputs[_FLOORED_OPS[op.op_type]])
     if graph_op is None or op.op_type not in ("Pow", "RealDiv", "Div") or \
             len(graph_op.inputs) != 2:
         return False
@@ -388,6 +406,30 @@ def _regular_by_constants(op) -> bool:
     if op.op_type == "Pow":
         return bool(np.all(constant >= 1) and np.all(constant == np.round(constant)))
     return bool(np.all(constant != 0))
+
+
+# Ops singular at 0 (or below), and which input: finite everywhere when that input is
+# floored by a positive constant (`tf.math.l2_normalize`'s `rsqrt(maximum(x, epsilon))`).
+_FLOORED_OPS = {"Rsqrt": 0, "Sqrt": 0, "Log": 0, "Reciprocal": 0, "Inv": 0,
+                "RealDiv": 1, "Div": 1}
+
+
+def _floored(tensor) -> bool:
+    """A traced tensor made by `maximum(x, c)` with a positive constant c."""
+    import numpy as np
+    from tensorflow import get_static_value
+
+    producer = tensor.op
+    if producer.type != "Maximum" or len(producer.inputs) != 2:
+        return False
+    for operand in producer.inputs:
+        try:
+            constant = get_static_value(operand)
+        except Exception:  # noqa: BLE001  (an input whose value cannot be known statically)
+            continue
+        if constant is not None and np.all(np.asarray(constant) > 0):
+            return True
+    return False
 
 
 def _written_by_user(op) -> bool:

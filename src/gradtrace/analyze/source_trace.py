@@ -197,6 +197,21 @@ def _made_from_literals(value: ast.AST) -> bool:
     return not any(isinstance(n, (ast.Name, ast.Call)) for n in ast.walk(value))
 
 
+def made_inside_with(frame, with_line: int, name: str) -> int | None:
+    """The line inside the `with ...:` block opened on `with_line` (in the function of
+    `frame`) that last assigns `name`: a tensor made within the tape's own block."""
+    scope = _scope_of(frame.f_code.co_filename, frame.f_code.co_firstlineno,
+                      frame.f_code.co_name)
+    if scope is None:
+        return None
+    for node in _own_nodes(scope):
+        if isinstance(node, (ast.With, ast.AsyncWith)) and node.lineno == with_line:
+            block = ast.Module(body=node.body, type_ignores=[])
+            assignment = _last_assignment(block, name, (node.end_lineno or with_line) + 1)
+            return assignment.lineno if assignment is not None else None
+    return None
+
+
 def sources_name(frame, call_line: int) -> str | None:
     """The plain name given as sources to `tape.gradient(loss, NAME)` on `call_line`."""
     scope = _scope_of(frame.f_code.co_filename, frame.f_code.co_firstlineno,
@@ -490,6 +505,43 @@ def dropped_result(location) -> str | None:
     read = any(isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load)
                and n.lineno >= after and n.lineno != location.line for n in ast.walk(scope))
     return None if read else name
+
+
+def unread_descendants(location) -> list[tuple[str, int]]:
+    """The names that what `location`'s line assigns flows into, statement by statement
+    in the same function (`x = f(l0)`, then `outputs, h, c = self.lstm(x)`, then
+    `states = [h, c]`), that nothing reads afterwards: (name, line), in line order. Empty
+    inside a loop, where a later iteration may read them."""
+    tree = _parsed(location.file) if location is not None else None
+    scope = _innermost_def(tree, location.line) if tree is not None else None
+    if scope is None or any(isinstance(n, (ast.For, ast.While)) and n.lineno <= location.line
+                            <= (n.end_lineno or 0) for n in _own_nodes(scope)):
+        return []
+    assignments = sorted((n for n in _own_nodes(scope) if isinstance(n, ast.Assign)),
+                         key=lambda n: n.lineno)
+    first = next((n for n in assignments if n.lineno <= location.line <= (n.end_lineno or n.lineno)), None)
+    if first is None:
+        return []
+    made = {name: first.lineno for name in _assigned_names(first)}
+    for node in assignments:
+        if node.lineno > first.lineno and {n.id for n in ast.walk(node.value)
+                                           if isinstance(n, ast.Name)} & set(made):
+            made.update({name: node.lineno for name in _assigned_names(node)})
+    loads = [n for n in _own_nodes(scope) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)]
+    return sorted(((name, line) for name, line in made.items()
+                   if not any(n.id == name and n.lineno > line for n in loads)),
+                  key=lambda item: item[1])
+
+
+def calls_without_keyword(location, after: int, keyword: str) -> list[int]:
+    """The lines after `after`, in `location`'s function, that call something without
+    passing `keyword=`."""
+    tree = _parsed(location.file) if location is not None else None
+    scope = _innermost_def(tree, location.line) if tree is not None else None
+    if scope is None:
+        return []
+    return sorted({n.lineno for n in _own_nodes(scope) if isinstance(n, ast.Call)
+                   and n.lineno > after and not any(k.arg == keyword for k in n.keywords)})
 
 
 def flows_out(location) -> bool:

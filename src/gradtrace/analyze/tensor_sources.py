@@ -26,14 +26,31 @@ def tensor_source(call: GradientCall, source: Source) -> Finding:
         rebound = _rebound_variable(call, source)
         if rebound is not None:
             return rebound
-        return call.finding(
-            "unwatched_tensor", [source], call.tape_info.opened_at,
-            f"`{source.name}` is a plain tensor, not a variable, and the tape opened here never "
-            f"watched it: add `tape.watch({source.name})` inside the tape.")
+        return _unwatched(call, source)
     if source.key not in call.ancestry.toward and source.key not in call.target_keys:
         return (predict_evidence(call, source) or conversion_evidence(call, source)
                 or _another_forward_pass(call, source))
     return cut_finding(call, source, set()) or unexplained(call, source, [])
+
+
+def _unwatched(call: GradientCall, source: Source) -> Finding:
+    """Where the watch belongs: after the line that makes the tensor inside the tape's
+    block, or else inside the tape opened here."""
+    opened = call.tape_info.opened_at
+    made = None
+    if call.frame is not None and opened is not None and source.name.isidentifier() \
+            and opened.file == call.frame.f_code.co_filename:
+        made = source_trace.made_inside_with(call.frame, opened.line, source.name)
+    if made is not None:
+        return call.finding(
+            "unwatched_tensor", [source], Location(opened.file, made, opened.function),
+            f"`{source.name}` is made here, inside the tape, as a plain tensor: a tape follows "
+            f"variables by itself but a tensor only once watched. Add "
+            f"`tape.watch({source.name})` right after this line, or make it a `tf.Variable`.")
+    return call.finding(
+        "unwatched_tensor", [source], opened,
+        f"`{source.name}` is a plain tensor, not a variable, and the tape opened here never "
+        f"watched it: add `tape.watch({source.name})` inside the tape.")
 
 
 def _not_computed_from(call: GradientCall, source: Source) -> Finding | None:

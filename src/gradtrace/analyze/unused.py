@@ -144,6 +144,10 @@ def _unused(call: GradientCall, source: Source, got: list[Source]) -> Finding | 
     left_out = _output_left_out(call, source, where, defined) if computed else None
     if left_out is not None:
         return left_out
+    if computed and dropped is None:
+        state = _state_not_passed(call, source, where, defined)
+        if state is not None:
+            return state
     if dropped is not None:
         return call.finding(
             "unused_variable", [source], where,
@@ -297,6 +301,41 @@ def _output_left_out(call: GradientCall, source: Source, where: Location,
             f"{kept}, so the variable never reaches the loss; the other variables train.",
             group=("unused_variable", "left_out", str(at)), variant="element_left_out")
     return None
+
+
+def _state_not_passed(call: GradientCall, source: Source, where: Location,
+                      defined: str) -> Finding | None:
+    """The variable's values end in a recurrent layer's final state that nothing reads,
+    and a recurrent layer applied later in the same function starts from zeros (no
+    `initial_state=`): an encoder whose state the decoder was meant to start from."""
+    unread = source_trace.unread_descendants(where)
+    if not unread:
+        return None
+    name, line = unread[-1]
+    later = set(source_trace.calls_without_keyword(where, line, "initial_state"))
+    sites = [(reference(), site) for site, reference in list(call.recorder.layer_at_site.items())
+             if site.file == where.file]
+    recurrent = sorted(((layer, site) for layer, site in sites
+                        if layer is not None and _is_recurrent(layer)), key=lambda p: p[1].line)
+    if not any(where.line <= site.line <= line for _, site in recurrent):
+        return None  # what is left unread is not a recurrent layer's state
+    for layer, site in recurrent:
+        if site.line not in later:
+            continue
+        return call.finding(
+            "unused_variable", [source], site,
+            f"`{source.name}`{defined} goes into `{name}` (line {line}), a recurrent "
+            f"layer's final state that nothing reads; `{layer.name}`, applied here, is given "
+            f"no `initial_state`, so it starts from zeros and the variable never reaches the "
+            f"loss. Pass `initial_state={name}` if it should start from that state.",
+            group=("unused_variable", "state", str(site)), variant="state_not_passed")
+    return None
+
+
+def _is_recurrent(layer) -> bool:
+    """A Keras RNN layer (LSTM, GRU, `RNN(cell)`) or a wrapper of one."""
+    inner = getattr(layer, "forward_layer", None) or layer
+    return hasattr(inner, "cell") and hasattr(inner, "return_state")
 
 
 def _application_of(call: GradientCall, inside: Location):

@@ -36,6 +36,32 @@ SINGULAR_GRADIENT_OPS = frozenset({
 
 
 SATURATING_OPS = frozenset({"Softmax", "Sigmoid", "Tanh"})
+# Ops whose gradient is zero over a region of their input: a clip beyond its bound, a
+# ReLU below zero.
+FLAT_REGION_OPS = frozenset({"Minimum", "Maximum", "ClipByValue", "Relu"})
+
+
+def in_flat_region(op_type: str, values: list) -> bool:
+    """Whether every value of a FLAT_REGION_OPS op's NumPy inputs `values` lies where its
+    gradient is zero: `tf.minimum(x, 10)` with every x above 10 (the bound, one value, is
+    either operand), a ReLU with every input below zero."""
+    import numpy as np
+
+    x = values[0]
+    if x.dtype.kind != "f" or x.size == 0:
+        return False
+    if op_type == "Relu":
+        return bool(np.all(x < 0))
+    if op_type == "ClipByValue":
+        return bool(np.all((x < values[1]) | (x > values[2])))
+    y = values[1]
+    if y.size == 1 < x.size or (x.size == 1 and y.size == 1):
+        value, bound = x, y
+    elif x.size == 1 < y.size:
+        value, bound = y, x
+    else:
+        return False  # two tensors of values: which one is the bound is not known
+    return bool(np.all(value > bound) if op_type == "Minimum" else np.all(value < bound))
 
 
 def saturated(op_type: str, output) -> bool:
@@ -108,7 +134,9 @@ class OpNode:
         self.layer_sites: tuple = layer_sites
         # For an eager softmax, sigmoid or tanh: whether every output sat on an asymptote
         # (0 or 1; -1 or 1, to within 1e-6), where its gradient is zero in float32.
-        self.saturated: bool | str = False  # or "single_unit": a softmax over one value
+        # or "single_unit": a softmax over one value; "flat_region": every input of a clip
+        # beyond its bound, or of a ReLU below zero.
+        self.saturated: bool | str = False
 
     @property
     def location(self) -> Location | None:

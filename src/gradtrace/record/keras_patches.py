@@ -2,6 +2,8 @@
 did, and where the user's code froze a layer (`trainable = False`)."""
 from __future__ import annotations
 
+import weakref
+
 import sys
 
 from gradtrace import frames
@@ -131,6 +133,9 @@ def _patch_layer_call(recorder, patcher, cls) -> None:
                     recorder._guard(recorder.note_trained_model, layer)
             outer_sites = getattr(tls, "layer_sites", ())
             tls.layer_sites = outer_sites + (site,)
+            if site is not None and site not in recorder.layer_at_site and \
+                    len(recorder.layer_at_site) < 5_000:
+                recorder._guard(_note_layer_at_site, recorder, site, layer)
             if layer not in recorder.operation_sites:
                 recorder._guard(_note_connection_site, recorder, layer, args)
             operations = tls.__dict__.setdefault("operations", [])
@@ -146,6 +151,11 @@ def _patch_layer_call(recorder, patcher, cls) -> None:
         return __call__
 
     patcher.wrap(cls, "__call__", wrap)
+
+
+def _note_layer_at_site(recorder, site, layer) -> None:
+    """The layer that the user's line `site` applies (eagerly, or while tracing)."""
+    recorder.layer_at_site[site] = weakref.ref(layer)
 
 
 def _note_lambda_use(recorder, layer, operations) -> None:

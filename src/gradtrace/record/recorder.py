@@ -31,8 +31,8 @@ from typing import Any, Callable
 from gradtrace import frames
 from gradtrace.findings import Finding, Location
 from gradtrace.record.events import (
-    ASSIGN_OPS, DT_RESOURCE, READ_OPS, SATURATING_OPS, SINGULAR_GRADIENT_OPS, Conversion,
-    CustomGradientNone, OpNode, TapeInfo, VariableInfo, at_singular_point, saturated,
+    ASSIGN_OPS, DT_RESOURCE, FLAT_REGION_OPS, READ_OPS, SATURATING_OPS, SINGULAR_GRADIENT_OPS, Conversion,
+    CustomGradientNone, OpNode, TapeInfo, VariableInfo, at_singular_point, in_flat_region, saturated,
 )
 from gradtrace.record.importhook import AfterImport
 from gradtrace.record.patches import Patcher
@@ -46,6 +46,13 @@ def _saturated(op_type, output) -> bool:
     try:
         return saturated(op_type, output._numpy())
     except Exception:  # noqa: BLE001  (a tensor on another device)
+        return False
+
+
+def _in_flat_region(op_type, inputs) -> bool:
+    try:
+        return in_flat_region(op_type, [t._numpy() for t in inputs])
+    except Exception:  # noqa: BLE001  (a tensor on another device, a complex dtype)
         return False
 
 
@@ -85,6 +92,8 @@ class Recorder:
         self.graph_op_sites: dict[Any, Location] = {}  # graph Operation -> where its layer was made
         # Keras layer or operation -> the user's line that first applied it to KerasTensors
         self.operation_sites: "weakref.WeakKeyDictionary[Any, Location]" = weakref.WeakKeyDictionary()
+        # The user's line that applied each Keras layer (first layer per line): weak refs.
+        self.layer_at_site: dict[Location, weakref.ref] = {}
         self.max_seen_key = 0
         self.internal_errors: list[BaseException] = []
         self._on_internal_error = on_internal_error
@@ -404,6 +413,8 @@ class Recorder:
             # A softmax over an axis of one value is 1.0 whatever its input: say so by name.
             node.saturated = "single_unit" if op_type == "Softmax" and \
                 outputs[0].shape[-1:] == (1,) else _saturated(op_type, outputs[0])
+        elif recording and op_type in FLAT_REGION_OPS and inputs:
+            node.saturated = "flat_region" if _in_flat_region(op_type, inputs) else False
         producers = self.producers
         for key in out_keys:
             producers[key] = node

@@ -19,7 +19,7 @@ framework: keras3
 outcome: trains_silently
 cause: frozen_model
 line: [85, 89]
-variables: [mlp_d1, mlp_d2, mlp_out, dis_d1, dis_d2, dis_out]
+variables: [mlp_d1, mlp_d2, mlp_out]
 """
 import os; os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import numpy as np

@@ -16,7 +16,7 @@ framework: both
 outcome: trains_silently
 cause: zero_gradient
 line: 38
-variables: [critic_dense_0/kernel, critic_dense_0/bias, critic_dense_1/kernel, critic_dense_1/bias]
+variables: [critic_dense_0/kernel, critic_dense_0/bias]
 """
 import os; os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import numpy as np

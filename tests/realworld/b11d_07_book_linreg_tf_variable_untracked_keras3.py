@@ -16,7 +16,7 @@ outcome: trains_silently
 cause: untracked_variable
 also: [frozen_model]
 line: [36, 37]
-variables: [weight, bias]
+variables: [my_model_1.w, my_model_1.b]
 """
 import os; os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import numpy as np

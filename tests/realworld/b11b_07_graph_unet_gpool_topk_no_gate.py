@@ -13,7 +13,7 @@ source: https://github.com/bknyaz/graph_nn/issues/2
 framework: both
 outcome: warning
 cause: nondifferentiable_op
-line: 61
+line: [60, 61]
 also: [disconnected]
 variables: [gpool/projection]
 """
