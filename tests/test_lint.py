@@ -193,3 +193,36 @@ def _has(module: str) -> bool:
     import importlib.util
 
     return importlib.util.find_spec(module) is not None
+
+
+def test_an_op_that_the_gradient_registry_leaves_without_gradient_is_named():
+    found = lint_source(textwrap.dedent("""
+        import tensorflow as tf
+        with tf.GradientTape() as tape:
+            rgb = tf.image.hsv_to_rgb(model(x, training=True))
+            loss = tf.reduce_mean(rgb)
+        grads = tape.gradient(loss, model.trainable_variables)
+    """))
+    assert [(d.rule, d.line) for d in found] == [("GT103", 4)]
+    assert "HSVToRGB" in found[0].message
+
+
+def test_the_no_gradient_table_matches_the_installed_tensorflow():
+    """The table is generated from TensorFlow's gradient registry; a new TensorFlow may
+    add or remove ops: then run `python tools/no_gradient_ops.py`."""
+    import importlib.util
+    from pathlib import Path
+
+    import tensorflow as tf
+
+    from gradtrace.lint import no_gradient_ops
+
+    tool = Path(__file__).resolve().parent.parent / "tools" / "no_gradient_ops.py"
+    spec = importlib.util.spec_from_file_location("no_gradient_tool", tool)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert no_gradient_ops.TENSORFLOW_VERSION == tf.__version__
+    assert no_gradient_ops.NO_GRADIENT_FUNCTIONS == module.generate()
+    assert {"math.argmax", "image.hsv_to_rgb", "unique", "math.round"} <= \
+        set(no_gradient_ops.NO_GRADIENT_FUNCTIONS)
+    assert "random.normal" not in no_gradient_ops.NO_GRADIENT_FUNCTIONS  # its mean trains

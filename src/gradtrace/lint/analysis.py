@@ -13,6 +13,8 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
+from gradtrace.lint.no_gradient_ops import NO_GRADIENT_FUNCTIONS
+
 NUMPY_MODULES = {"np", "numpy", "onp"}
 NONDIFFERENTIABLE = {
     "argmax", "argmin", "round", "rint", "floor", "ceil", "sign", "equal", "not_equal",
@@ -46,6 +48,9 @@ class Taint:
     unrecorded: int | None = None  # line of a forward pass no tape recorded
     cuts: tuple = ()
     inputs_only: bool = False  # connected only through a layer's inputs (indices, masks...)
+    # line where `model.losses` was read while no tape recorded: regularization terms that
+    # Keras computes when read, constants for a tape opened afterwards
+    stale_losses: int | None = None
 
     @property
     def connected(self) -> bool:
@@ -61,7 +66,8 @@ class Taint:
             other.inputs_only or not other.connected) and (self.connected or other.connected)
         return Taint(self.recorded or other.recorded,
                      self.unrecorded if self.unrecorded is not None else other.unrecorded, cuts,
-                     inputs_only)
+                     inputs_only,
+                     self.stale_losses if self.stale_losses is not None else other.stale_losses)
 
 
 CLEAN = Taint()
@@ -377,6 +383,10 @@ class FunctionAnalyzer:
         if isinstance(node.value, ast.Name) and node.value.id == "self" \
                 and node.attr in self.scope.weight_attrs:
             return Taint(recorded=True)
+        if node.attr == "losses" and self.is_model(node.value):
+            if self.scope.recording or self.scope.kind in ("loss", "layer_call"):
+                return Taint(recorded=True)
+            return Taint(stale_losses=node.lineno)
         return self.ev(node.value)
 
     def ev_Compare(self, node: ast.Compare) -> Taint:
@@ -435,6 +445,10 @@ class FunctionAnalyzer:
         if root in TF_ROOTS or root == "self":
             if last in NO_GRADIENT_PATH:
                 return CLEAN  # a shape or a fresh constant: nothing flows back through it
+            op = _registered_without_gradient(name)
+            if op is not None:
+                return self.cut(args, node, "GT103", f"{name}() (TensorFlow's {op} op, which "
+                                "has no gradient)")
             if last in NONDIFFERENTIABLE:
                 return self.cut(args, node, "GT103", f"{name}()")
             if last == "cast" and _casts_to_integer(node):
@@ -499,6 +513,12 @@ class FunctionAnalyzer:
     def gradient_call(self, node: ast.Call) -> None:
         target = self.ev(node.args[0])
         self.report_sink(target, "the model's output before the loss given to tape.gradient")
+        if target.stale_losses is not None:
+            self.report("GT107", target.stale_losses,
+                        "The model's `losses` are read here, while no tape records: Keras computes the "
+                        "regularization terms from the weights when they are read, so the "
+                        "tape takes them as constants and the penalty trains nothing. Read "
+                        "them inside the tape.")
         block = self.scope.tapes[node.func.value.id]
         sources = node.args[1] if len(node.args) > 1 else None
         for keyword in node.keywords:
@@ -558,6 +578,15 @@ def _makes_tensor(value: ast.AST) -> bool:
         return _is_tensor_maker(value) or (root in ("tf", "tensorflow") and (
             last in NONDIFFERENTIABLE or last.startswith(("reduce_", "matmul", "add", "mul"))))
     return False
+
+
+def _registered_without_gradient(name: str) -> str | None:
+    """The op of `tf.math.argmax`-style calls that TensorFlow's gradient registry gives no
+    gradient (generated table; `stop_gradient` has its own rule)."""
+    root, _, api = name.partition(".")
+    if root not in ("tf", "tensorflow") or api == "stop_gradient":
+        return None
+    return NO_GRADIENT_FUNCTIONS.get(api)
 
 
 def _watches_all(call: ast.Call) -> bool:
