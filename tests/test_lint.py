@@ -226,3 +226,47 @@ def test_the_no_gradient_table_matches_the_installed_tensorflow():
     assert {"math.argmax", "image.hsv_to_rgb", "unique", "math.round"} <= \
         set(no_gradient_ops.NO_GRADIENT_FUNCTIONS)
     assert "random.normal" not in no_gradient_ops.NO_GRADIENT_FUNCTIONS  # its mean trains
+
+
+RAW_VARIABLE_LAYER = """
+    import tensorflow as tf
+    class Scale(tf.keras.layers.Layer):
+        def __init__(self):
+            super().__init__()
+            self.w = tf.Variable(1.0)
+        def call(self, x):
+            return x * self.w
+"""
+
+
+def test_a_raw_variable_is_reported_under_keras_3_with_the_assumption_stated():
+    [found] = lint_source(textwrap.dedent(RAW_VARIABLE_LAYER))
+    assert (found.rule, found.line) == ("GT109", 6)
+    assert "Keras 3 assumed" in found.message and "--keras 2" in found.message
+    [stated] = lint_source(textwrap.dedent(RAW_VARIABLE_LAYER), keras="3")
+    assert "assumed" not in stated.message
+
+
+def test_a_raw_variable_is_fine_where_the_code_or_the_setting_says_tf_keras():
+    assert lint_source(textwrap.dedent(RAW_VARIABLE_LAYER), keras="2") == []
+    legacy = 'import os\nos.environ["TF_USE_LEGACY_KERAS"] = "1"\n'
+    assert lint_source(legacy + textwrap.dedent(RAW_VARIABLE_LAYER)) == []
+    assert lint_source(legacy + textwrap.dedent(RAW_VARIABLE_LAYER), keras="3") == []
+    off = 'import os\nos.environ["TF_USE_LEGACY_KERAS"] = "0"\n'
+    assert [d.rule for d in lint_source(off + textwrap.dedent(RAW_VARIABLE_LAYER))] == ["GT109"]
+
+
+def test_the_keras_setting_comes_from_pyproject_or_the_flag(tmp_path):
+    (tmp_path / "layer.py").write_text(textwrap.dedent(RAW_VARIABLE_LAYER))
+    (tmp_path / "pyproject.toml").write_text('[tool.gradtrace]\nkeras = "2"\n')
+
+    def run(*flags):
+        return subprocess.run([sys.executable, "-m", "gradtrace", "lint", *flags, str(tmp_path)],
+                              capture_output=True, text=True)
+
+    assert run().returncode == 0
+    flagged = run("--keras", "3")
+    assert flagged.returncode == 1 and "GT109" in flagged.stdout
+    (tmp_path / "pyproject.toml").write_text('[tool.gradtrace]\nkeras = "4"\n')
+    wrong = run()
+    assert wrong.returncode == 2 and "keras must be" in wrong.stderr

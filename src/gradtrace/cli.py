@@ -1,7 +1,7 @@
 """Command line.
 
   gradtrace run [--format text|json] [--output FILE] SCRIPT [ARGS...]
-  gradtrace lint [--format text|json|sarif] [--select CODES] [--ignore CODES] [PATHS...]
+  gradtrace lint [--format text|json|sarif] [--select CODES] [--ignore CODES] [--keras 2|3] [PATHS...]
   gradtrace rule [SLUG | CODE]
 """
 from __future__ import annotations
@@ -41,7 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
         "lint", help="find gradient-breaking code by reading it (nothing is run)",
         description="Read Python files (nothing is imported or run) and report code that "
         "breaks gradients. Exit status: 0 clean, 1 problems found, 2 error. Settings: "
-        "[tool.gradtrace] select/ignore/exclude in pyproject.toml.")
+        "[tool.gradtrace] select/ignore/exclude/keras in pyproject.toml.")
     lint.add_argument("paths", nargs="*", default=["."], metavar="PATHS",
                       help="files and folders (default: .)")
     lint.add_argument("--format", choices=("text", "json", "sarif"), default="text")
@@ -50,6 +50,9 @@ def build_parser() -> argparse.ArgumentParser:
                       help="comma-separated rule codes, prefixes or cause slugs to report")
     lint.add_argument("--ignore", metavar="CODES",
                       help="comma-separated rule codes, prefixes or cause slugs to leave out")
+    lint.add_argument("--keras", choices=("2", "3"),
+                      help="the Keras the code runs under where it does not say itself "
+                      "(2: tf-keras; default 3, the tf.keras of TensorFlow 2.16 and later)")
     rule = commands.add_parser(
         "rule", help="explain a cause: what happens, why, an example and the fix",
         description="Print the page of a cause (its slug appears in every finding). "
@@ -115,7 +118,8 @@ def _lint(options) -> int:
     select = _codes(options.select) if options.select else config.get("select")
     ignore = _codes(options.ignore) if options.ignore else config.get("ignore", [])
     try:
-        result = lint_paths(options.paths, select, ignore, config.get("exclude", []))
+        result = lint_paths(options.paths, select, ignore, config.get("exclude", []),
+                            options.keras or config.get("keras"))
     except FileNotFoundError as exc:
         print(f"gradtrace: error: no such file or folder: {exc}", file=sys.stderr)
         return USAGE_ERROR

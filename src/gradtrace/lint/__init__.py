@@ -73,7 +73,7 @@ def _excluded(path: Path, patterns) -> bool:
     return any(path.match(p) or p in path.parts for p in patterns)
 
 
-def lint_paths(paths: list[str], select=None, ignore=(), exclude=()) -> LintResult:
+def lint_paths(paths: list[str], select=None, ignore=(), exclude=(), keras=None) -> LintResult:
     result = LintResult()
     for path in python_files(paths, exclude):
         result.files += 1
@@ -87,7 +87,7 @@ def lint_paths(paths: list[str], select=None, ignore=(), exclude=()) -> LintResu
             result.errors.append(_error(path, 1, f"cannot read: {exc.strerror}"))
             continue
         result.lines += source.count("\n") + 1
-        for diagnostic in lint_source(source, str(path)):
+        for diagnostic in lint_source(source, str(path), keras):
             if diagnostic.rule == SYNTAX_ERROR:
                 result.errors.append(_error(path, diagnostic.line, diagnostic.message))
             elif _wanted(diagnostic.rule, select, ignore):

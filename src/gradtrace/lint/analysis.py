@@ -152,6 +152,9 @@ class ModuleFacts:
                 names = [a.name for a in node.names] + [getattr(node, "module", None) or ""]
                 if any(n.split(".")[0] == "tf_keras" for n in names):
                     self.legacy_keras = True
+        self.legacy_keras = self.legacy_keras or _sets_legacy_keras(nodes)
+        # the code itself says which Keras it runs under; else the setting, else Keras 3
+        self.keras_stated = self.legacy_keras
         for node in assigns:
             self._assignment(node, node.value, dotted(node.value.func))
         for node in calls:
@@ -577,6 +580,25 @@ def _makes_tensor(value: ast.AST) -> bool:
         root, last = name.split(".", 1)[0], name.rsplit(".", 1)[-1]
         return _is_tensor_maker(value) or (root in ("tf", "tensorflow") and (
             last in NONDIFFERENTIABLE or last.startswith(("reduce_", "matmul", "add", "mul"))))
+    return False
+
+
+def _sets_legacy_keras(nodes) -> bool:
+    """`os.environ["TF_USE_LEGACY_KERAS"] = "1"` (or `setdefault`, `putenv`): tf.keras is
+    tf-keras, Keras 2."""
+    def truthy(value) -> bool:
+        return isinstance(value, ast.Constant) and str(value.value).lower() in ("1", "true")
+
+    for node in nodes:
+        if type(node) is ast.Assign and truthy(node.value) and any(
+                isinstance(t, ast.Subscript) and isinstance(t.slice, ast.Constant)
+                and t.slice.value == "TF_USE_LEGACY_KERAS" for t in node.targets):
+            return True
+        if type(node) is ast.Call and isinstance(node.func, ast.Attribute) and \
+                node.func.attr in ("setdefault", "putenv") and len(node.args) == 2 and \
+                isinstance(node.args[0], ast.Constant) and \
+                node.args[0].value == "TF_USE_LEGACY_KERAS" and truthy(node.args[1]):
+            return True
     return False
 
 

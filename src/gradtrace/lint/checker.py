@@ -17,7 +17,10 @@ PREDICTION_NAMES = {"y_pred", "pred", "preds", "prediction", "predictions", "log
 TF_MODULE_ROOTS = {"tf", "tensorflow", "keras", "ops", "K"}
 
 
-def lint_source(source: str, path: str = "<string>") -> list[Diagnostic]:
+def lint_source(source: str, path: str = "<string>", keras: str | None = None) -> list[Diagnostic]:
+    """The findings in one module's `source`. `keras` ("2" or "3") is the Keras the code
+    runs under when the code itself does not say (`import tf_keras`,
+    `TF_USE_LEGACY_KERAS`); without it, Keras 3, and messages that depend on it say so."""
     try:
         tree = ast.parse(source, filename=path)
     except (SyntaxError, ValueError) as exc:  # ValueError: NUL bytes
@@ -27,6 +30,8 @@ def lint_source(source: str, path: str = "<string>") -> list[Diagnostic]:
     out: list[Diagnostic] = []
     nodes = list(ast.walk(tree))  # walked once; every check below filters this list
     facts = ModuleFacts(tree, nodes)
+    if not facts.keras_stated and keras is not None:
+        facts.legacy_keras, facts.keras_stated = keras == "2", True
     functions = list(_functions(tree))
     attributes: dict[int, tuple] = {}  # per class, computed once for all its methods
     FunctionAnalyzer(facts, Scope("<module>", "module"), out).run(tree.body)
@@ -155,7 +160,11 @@ def _check_layer_class(cls: ast.ClassDef, facts: ModuleFacts, out: list[Diagnost
                         "GT109", node.lineno, node.col_offset, cls.name,
                         f"`self.{target.attr}` is a raw tf.Variable: Keras 3 does not track "
                         f"it, so it is not in {cls.name}'s trainable variables and never "
-                        "trains. Use `self.add_weight(...)`."))
+                        "trains. Use `self.add_weight(...)`." + (
+                            "" if facts.keras_stated else " (Keras 3 assumed, the tf.keras "
+                            "of TensorFlow 2.16 and later; tf-keras tracks it: if the code "
+                            "runs under tf-keras, pass `--keras 2` or set `[tool.gradtrace] "
+                            "keras = \"2\"`.)")))
 
 
 def _assigned_attributes(cls: ast.ClassDef) -> frozenset:

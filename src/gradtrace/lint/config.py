@@ -1,4 +1,4 @@
-"""`[tool.gradtrace]` in pyproject.toml: select, ignore and exclude for `gradtrace lint`."""
+"""`[tool.gradtrace]` in pyproject.toml: select, ignore, exclude and keras for `gradtrace lint`."""
 from __future__ import annotations
 
 import sys
@@ -9,7 +9,8 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-KEYS = ("select", "ignore", "exclude")
+KEYS = ("select", "ignore", "exclude", "keras")
+KERAS_VERSIONS = ("2", "3")
 
 
 class ConfigError(Exception):
@@ -25,7 +26,7 @@ def find_pyproject(start: Path) -> Path | None:
     return None
 
 
-def load_config(start: Path) -> dict[str, list[str]]:
+def load_config(start: Path) -> dict:
     path = find_pyproject(start)
     if path is None:
         return {}
@@ -39,6 +40,12 @@ def load_config(start: Path) -> dict[str, list[str]]:
         if key not in KEYS:
             raise ConfigError(f"{path}: [tool.gradtrace] has no setting {key!r} "
                               f"(known: {', '.join(KEYS)})")
+        if key == "keras":
+            if str(value) not in KERAS_VERSIONS:
+                raise ConfigError(f"{path}: [tool.gradtrace] keras must be \"2\" (tf-keras) "
+                                  f"or \"3\", not {value!r}")
+            config[key] = str(value)
+            continue
         if not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
             raise ConfigError(f"{path}: [tool.gradtrace] {key} must be a list of strings")
         config[key] = value
