@@ -270,3 +270,41 @@ def test_the_keras_setting_comes_from_pyproject_or_the_flag(tmp_path):
     (tmp_path / "pyproject.toml").write_text('[tool.gradtrace]\nkeras = "4"\n')
     wrong = run()
     assert wrong.returncode == 2 and "keras must be" in wrong.stderr
+
+
+GAN_FROZEN_FOR_COMBINED = """
+    discriminator.compile(loss="binary_crossentropy", optimizer="adam")
+    discriminator.trainable = False
+    combined.compile(loss="binary_crossentropy", optimizer="adam")
+    for step in range(10):
+        discriminator.train_on_batch(images, labels)
+        combined.train_on_batch(noise, valid)
+"""
+
+
+def test_a_discriminator_frozen_for_the_combined_model_and_trained_is_reported():
+    [found] = lint_source(textwrap.dedent(GAN_FROZEN_FOR_COMBINED))
+    assert (found.rule, found.line) == ("GT113", 3)
+    assert "discriminator.train_on_batch()` (line 6)" in found.message
+
+
+def test_a_discriminator_unfrozen_before_its_own_step_is_not_reported():
+    toggled = GAN_FROZEN_FOR_COMBINED.replace(
+        "        discriminator.train_on_batch", "        discriminator.trainable = True\n"
+        "        discriminator.train_on_batch")
+    assert lint_source(textwrap.dedent(toggled)) == []
+    helper = GAN_FROZEN_FOR_COMBINED.replace(
+        "        discriminator.train_on_batch", "        make_trainable(discriminator, True)\n"
+        "        discriminator.train_on_batch")
+    assert lint_source(textwrap.dedent(helper)) == []
+
+
+def test_under_tf_keras_only_freezing_before_the_own_compile_is_reported():
+    assert lint_source(textwrap.dedent(GAN_FROZEN_FOR_COMBINED), keras="2") == []
+    before = GAN_FROZEN_FOR_COMBINED.replace(
+        'discriminator.compile(loss="binary_crossentropy", optimizer="adam")\n    '
+        'discriminator.trainable = False',
+        'discriminator.trainable = False\n    '
+        'discriminator.compile(loss="binary_crossentropy", optimizer="adam")')
+    [found] = lint_source(textwrap.dedent(before), keras="2")
+    assert (found.rule, found.line) == ("GT113", 2) and "before `discriminator.compile()`" in found.message

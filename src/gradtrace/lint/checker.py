@@ -41,6 +41,7 @@ def lint_source(source: str, path: str = "<string>", keras: str | None = None) -
     if facts.compiles:
         for scope_node in [tree] + [f for f, _ in functions]:
             _check_one_unit_crossentropy(scope_node, out)
+    _check_frozen_then_trained(nodes, facts, out)
     for node in nodes:
         if isinstance(node, ast.ClassDef) and _is_layer_class(node):
             _check_layer_class(node, facts, out)
@@ -165,6 +166,53 @@ def _check_layer_class(cls: ast.ClassDef, facts: ModuleFacts, out: list[Diagnost
                             "of TensorFlow 2.16 and later; tf-keras tracks it: if the code "
                             "runs under tf-keras, pass `--keras 2` or set `[tool.gradtrace] "
                             "keras = \"2\"`.)")))
+
+
+TRAINING_CALLS = ("train_on_batch", "fit")
+
+
+def _check_frozen_then_trained(nodes: list, facts, out: list[Diagnostic]) -> None:
+    """`d.trainable = False` and, with nothing in the module ever setting it back,
+    `d.train_on_batch(...)` or `d.fit(...)`: the GAN pattern that freezes a discriminator
+    for its combined model. Keras 3 reads `trainable` when the model trains, so `d` trains
+    nothing; tf-keras keeps what `d` was when compiled, so there only freezing before
+    `d.compile(...)` is a mistake."""
+    frozen: dict[str, ast.Assign] = {}
+    unfrozen, compiled, trained = set(), {}, {}
+    for node in nodes:
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                if isinstance(target, ast.Attribute) and target.attr == "trainable":
+                    owner = dotted(target.value)
+                    if isinstance(node.value, ast.Constant) and node.value.value is False:
+                        frozen.setdefault(owner, node)
+                    else:
+                        unfrozen.add(owner)
+        elif isinstance(node, ast.Call):
+            if isinstance(node.func, ast.Attribute):
+                owner = dotted(node.func.value)
+                if node.func.attr == "compile":
+                    compiled.setdefault(owner, node.lineno)
+                elif node.func.attr in TRAINING_CALLS:
+                    trained.setdefault(owner, node)
+            if any(isinstance(a, ast.Constant) and a.value is True for a in node.args):
+                unfrozen.update(dotted(a) for a in node.args)  # make_trainable(d, True)
+    for owner, freeze in frozen.items():
+        call = trained.get(owner)
+        if not owner or owner in unfrozen or call is None or call.lineno < freeze.lineno:
+            continue
+        before_compile = owner in compiled and freeze.lineno < compiled[owner]
+        if facts.legacy_keras and not before_compile:
+            continue
+        why = (f"before `{owner}.compile()` (line {compiled[owner]}), so it compiles "
+               "with no trainable weights" if before_compile else
+               "and nothing sets it back: Keras 3 reads `trainable` when a model trains, "
+               "not when it was compiled")
+        out.append(Diagnostic(
+            "GT113", freeze.lineno, freeze.col_offset, "",
+            f"`{owner}.trainable = False` here, {why}, so `{owner}.{call.func.attr}()` "
+            f"(line {call.lineno}) trains nothing. Set `{owner}.trainable = True` before its "
+            "own training step (and False before the combined model's)."))
 
 
 def _assigned_attributes(cls: ast.ClassDef) -> frozenset:

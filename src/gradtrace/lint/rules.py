@@ -69,7 +69,11 @@ RULES = {rule.code: rule for rule in [
          "The backward function of a `@tf.custom_gradient` function that returns `None`."),
     Rule("GT113", "frozen_model",
          "`model.trainable = False` followed, in the same code, by `tape.gradient(loss, "
-         "model.trainable_variables)`: the list is empty."),
+         "model.trainable_variables)`: the list is empty; and `model.trainable = False` "
+         "(a GAN's discriminator, frozen for the combined model) with nothing in the module "
+         "setting it back, then `model.train_on_batch(...)` or `model.fit(...)`: Keras 3 reads "
+         "`trainable` when the model trains (under tf-keras, only freezing before the "
+         "model's own `compile` is reported)."),
     Rule("GT114", "integer_variable",
          "A `tf.Variable` created with an integer value or dtype and passed to "
          "`tape.gradient` as a source."),
