@@ -957,13 +957,24 @@ def calls_nested_attribute(location) -> bool:
     """`location`'s line calls a layer reached through another object's attribute
     (`self.backbone.token_embedding(ids)`, `model.layers[0](x)`)."""
     tree = _parsed(location.file) if location is not None else None
-    return tree is not None and any(
-        isinstance(n, ast.Call) and n.lineno == location.line and
-        isinstance(n.func, ast.Attribute) and isinstance(n.func.value, (ast.Attribute, ast.Subscript))
-        for n in ast.walk(tree)) or (tree is not None and any(
-            isinstance(n, ast.Call) and n.lineno == location.line and
-            isinstance(n.func, ast.Subscript) and isinstance(n.func.value, ast.Attribute)
-            for n in ast.walk(tree)))
+    if tree is None:
+        return False
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and node.lineno == location.line):
+            continue
+        func = node.func
+        if isinstance(func, ast.Subscript) and isinstance(func.value, ast.Attribute):
+            return True  # model.layers[0](x)
+        if isinstance(func, ast.Attribute) and isinstance(func.value, (ast.Attribute, ast.Subscript)) \
+                and _chain_root(func) == "self":
+            return True  # self.backbone.token_embedding(ids), not tf.nn.softmax(x)
+    return False
+
+
+def _chain_root(node) -> str:
+    while isinstance(node, (ast.Attribute, ast.Subscript)):
+        node = node.value
+    return node.id if isinstance(node, ast.Name) else ""
 
 
 def _constant_index(node: ast.Subscript) -> int | None:

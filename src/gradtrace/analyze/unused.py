@@ -68,8 +68,9 @@ def _piece_of_model(call: GradientCall, unused: list[Finding]) -> Finding | None
             if r is not None and s.is_variable and s.name.startswith(owner + "/")]
     for source in used[:20]:
         where = _last_read_location(call, source.key)
-        if where is None or not source_trace.calls_nested_attribute(where):
-            continue
+        if where is None or source.name.count("/") < owner.count("/") + 2 or \
+                not source_trace.calls_nested_attribute(where):
+            continue  # (a weight of the owner's own, not one of a layer inside it)
         part = source.name[len(owner) + 1:].split("/")[0]
         rest = sorted({n[len(owner) + 1:].split("/")[0] for n in names})
         listed = ", ".join(f"`{r}`" for r in rest[:4]) + (", ..." if len(rest) > 4 else "")
