@@ -337,3 +337,23 @@ def test_the_line_inside_a_with_block_that_makes_a_name(tmp_path):
     assert made_inside_with(Frame, 3, "x") == 4
     assert made_inside_with(Frame, 3, "z") is None
     assert made_inside_with(Frame, 2, "x") is None  # no `with` opens on that line
+
+
+def test_a_result_passed_to_a_layer_whose_call_never_reads_it(tmp_path):
+    from gradtrace.analyze.source_trace import unread_results
+    from gradtrace.findings import Location
+
+    program = tmp_path / "autoencoder.py"
+    program.write_text(
+        "class Decoder:\n"
+        "    def call(self, _, y_hist):\n"
+        "        return self.fc(y_hist)\n"
+        "class AutoEncoder:\n"
+        "    def __init__(self):\n"
+        "        self.decoder = Decoder()\n"
+        "    def call(self, x, y_hist):\n"
+        "        encoded = self.encoder(x)\n"
+        "        return self.decoder(encoded, y_hist)\n")
+    [result] = unread_results(Location(str(program), 8, "call"))
+    assert (result.name, result.callee, result.parameter) == ("encoded", "Decoder.call", "_")
+    assert (result.passed_line, result.ignored_at) == (9, 2)  # the layer's `def call` line

@@ -732,10 +732,14 @@ def _ignoring_callee(tree, scope, load: ast.Name):
     method = _is_self_attribute(call.func)
     if not name or not (method or isinstance(call.func, ast.Name)):
         return None
+    layer_call = False
     if method:  # a method of the class the call is in
         holder = _enclosing_class(tree, call.lineno)
         defs = [n for n in (holder.body if holder is not None else [])
                 if isinstance(n, ast.FunctionDef) and n.name == name]
+        if not defs and holder is not None:  # `self.decoder(x)`: the layer's own `call`
+            defs, layer_call = _layer_call_of(tree, holder, name), True
+            name = f"{defs[0].owner_class}.{defs[0].name}" if defs else name
     else:  # a function of the module, or one nested in a function around the call
         defs = [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef) and n.name == name
                 and not _is_method(tree, n)]
@@ -757,8 +761,25 @@ def _ignoring_callee(tree, scope, load: ast.Name):
            for n in ast.walk(callee)):  # (a nested function reading it counts)
         return None
     returns = [n for n in _own_nodes(callee) if isinstance(n, ast.Return)]
-    return (callee.name, param, call.lineno,
-            returns[0].lineno if len(returns) == 1 else callee.lineno)
+    return (name if layer_call else callee.name, param, call.lineno,
+            returns[0].lineno if len(returns) == 1 and not layer_call else callee.lineno)
+
+
+def _layer_call_of(tree, holder: ast.ClassDef, attribute: str) -> list:
+    """The `call` (or `forward`, `__call__`) of the class of this file that `holder`
+    stores in `self.<attribute>` (`self.decoder = Decoder(config)`)."""
+    made = {_called_name(n.value.func) for n in ast.walk(holder) if isinstance(n, ast.Assign)
+            and isinstance(n.value, ast.Call) and any(
+                _is_self_attribute(t) and t.attr == attribute for t in n.targets)}
+    classes = [n for n in ast.walk(tree) if isinstance(n, ast.ClassDef) and n.name in made]
+    if len(made) != 1 or len(classes) != 1:
+        return []
+    methods = {n.name: n for n in classes[0].body if isinstance(n, ast.FunctionDef)}
+    found = next((methods[m] for m in ("call", "forward", "__call__") if m in methods), None)
+    if found is None:
+        return []
+    found.owner_class = classes[0].name  # (an attribute of our own on the parsed node)
+    return [found]
 
 
 @dataclass

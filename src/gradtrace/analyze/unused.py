@@ -146,7 +146,8 @@ def _unused(call: GradientCall, source: Source, got: list[Source]) -> Finding | 
     if left_out is not None:
         return left_out
     if computed and dropped is None:
-        state = _state_not_passed(call, source, where, defined)
+        state = _state_not_passed(call, source, where, defined) or \
+            _passed_and_ignored(call, source, where, defined, group)
         if state is not None:
             return state
     if dropped is not None:
@@ -251,18 +252,11 @@ def _partly_used_line(call: GradientCall, source: Source, where: Location, defin
     result that goes nowhere is named, and when it goes only into a function of the
     user's that never reads it (a loss function that ignores `y_pred`), that function's
     `return` is where to edit."""
+    ignored = _passed_and_ignored(call, source, where, defined, group)
+    if ignored is not None:
+        return ignored
     unread = source_trace.unread_results(where)
     result = unread[0] if len(unread) == 1 else None
-    if result is not None and result.callee:
-        at = Location(where.file, result.ignored_at, result.callee)
-        return call.finding(
-            "unused_variable", [source], at,
-            f"`{source.name}`{defined} reaches line {where.line} as `{result.name}`, which "
-            f"is passed to `{result.callee}` (line {result.passed_line}) as `{result.parameter}`; "
-            f"`{result.callee}` never reads `{result.parameter}`, so what it returns is computed "
-            "without it and the variable never reaches the loss; the other variables train.",
-            group=("unused_variable", "ignored", where.file, result.ignored_at),
-            variant="ignored_parameter")
     named = (f" as `{result.name}`, which nothing after this line reads" if result else
              ": what it computes comes back here together with values that do reach the "
              "loss, and the code after this line uses only those")
@@ -270,6 +264,27 @@ def _partly_used_line(call: GradientCall, source: Source, where: Location, defin
         "unused_variable", [source], where,
         f"`{source.name}`{defined} reaches this line{named}; the other variables train.",
         group=group, variant="dropped_result")
+
+
+def _passed_and_ignored(call: GradientCall, source: Source, where: Location, defined: str,
+                        group: tuple) -> Finding | None:
+    """The line's one unread result goes only into a function or layer of the user's
+    that never reads the parameter it binds (`loss_fn(y, y_pred)` returning `sum(y)`,
+    `self.decoder(encoded, y_hist)` whose `call(self, _, y_hist)` drops it): where to edit
+    is that function."""
+    unread = [r for r in source_trace.unread_results(where) if r.callee]
+    if len(unread) != 1:
+        return None
+    result = unread[0]
+    at = Location(where.file, result.ignored_at, result.callee)
+    return call.finding(
+        "unused_variable", [source], at,
+        f"`{source.name}`{defined} reaches line {where.line} as `{result.name}`, which "
+        f"is passed to `{result.callee}` (line {result.passed_line}) as `{result.parameter}`; "
+        f"`{result.callee}` never reads `{result.parameter}`, so what it returns is computed "
+        "without it and the variable never reaches the loss; the other variables train.",
+        group=("unused_variable", "ignored", where.file, result.ignored_at),
+        variant="ignored_parameter")
 
 
 def _output_left_out(call: GradientCall, source: Source, where: Location,
