@@ -308,3 +308,29 @@ def test_under_tf_keras_only_freezing_before_the_own_compile_is_reported():
         'discriminator.compile(loss="binary_crossentropy", optimizer="adam")')
     [found] = lint_source(textwrap.dedent(before), keras="2")
     assert (found.rule, found.line) == ("GT113", 2) and "before `discriminator.compile()`" in found.message
+
+
+def test_a_model_frozen_in_one_function_and_trained_in_another_under_other_names():
+    """The machinelearningmastery WGAN: `define_gan(g_model, d_model)` freezes the critic
+    it is given; `train(g_model, c_model, ...)` trains what `build()` returned."""
+    [found] = lint_source(textwrap.dedent("""
+        def define_gan(g_model, d_model):
+            d_model.trainable = False
+            return combine(g_model, d_model)
+
+        def build():
+            d_model = define_critic()
+            g_model = define_generator()
+            gan_model = define_gan(g_model, d_model)
+            return g_model, d_model, gan_model
+
+        def train(g_model, c_model, gan_model):
+            for step in range(10):
+                c_model.train_on_batch(real, labels)
+                gan_model.train_on_batch(noise, labels)
+
+        g_model, critic, gan_model = build()
+        train(g_model, critic, gan_model)
+    """))
+    assert (found.rule, found.line) == ("GT113", 3)
+    assert "c_model.train_on_batch()` (line 14)" in found.message

@@ -4,6 +4,7 @@ from __future__ import annotations
 import ast
 import re
 
+from gradtrace.lint.aliases import Aliases
 from gradtrace.lint.analysis import (
     LAYER_BASES, Diagnostic, FunctionAnalyzer, ModuleFacts, Scope, Taint, _ends_with_one_unit,
     _is_layer_class, _target_names, _trainable, dotted,
@@ -41,7 +42,7 @@ def lint_source(source: str, path: str = "<string>", keras: str | None = None) -
     if facts.compiles:
         for scope_node in [tree] + [f for f, _ in functions]:
             _check_one_unit_crossentropy(scope_node, out)
-    _check_frozen_then_trained(nodes, facts, out)
+    _check_frozen_then_trained(nodes, Aliases(tree, functions), facts, out)
     for node in nodes:
         if isinstance(node, ast.ClassDef) and _is_layer_class(node):
             _check_layer_class(node, facts, out)
@@ -171,48 +172,65 @@ def _check_layer_class(cls: ast.ClassDef, facts: ModuleFacts, out: list[Diagnost
 TRAINING_CALLS = ("train_on_batch", "fit")
 
 
-def _check_frozen_then_trained(nodes: list, facts, out: list[Diagnostic]) -> None:
+def _check_frozen_then_trained(nodes: list, aliases: Aliases, facts,
+                               out: list[Diagnostic]) -> None:
     """`d.trainable = False` and, with nothing in the module ever setting it back,
     `d.train_on_batch(...)` or `d.fit(...)`: the GAN pattern that freezes a discriminator
     for its combined model. Keras 3 reads `trainable` when the model trains, so `d` trains
     nothing; tf-keras keeps what `d` was when compiled, so there only freezing before
     `d.compile(...)` is a mistake."""
-    frozen: dict[str, ast.Assign] = {}
+    frozen: dict = {}  # the object's alias key -> (its name there, the assignment)
     unfrozen, compiled, trained = set(), {}, {}
     for node in nodes:
         if isinstance(node, ast.Assign):
             for target in node.targets:
-                if isinstance(target, ast.Attribute) and target.attr == "trainable":
-                    owner = dotted(target.value)
+                if isinstance(target, ast.Attribute) and target.attr == "trainable" \
+                        and dotted(target.value):
+                    owner = aliases.key(target.value)
                     if isinstance(node.value, ast.Constant) and node.value.value is False:
-                        frozen.setdefault(owner, node)
+                        frozen.setdefault(owner, (dotted(target.value), node))
                     else:
-                        unfrozen.add(owner)
+                        unfrozen.update((owner, dotted(target.value)))
         elif isinstance(node, ast.Call):
-            if isinstance(node.func, ast.Attribute):
-                owner = dotted(node.func.value)
-                if node.func.attr == "compile":
-                    compiled.setdefault(owner, node.lineno)
-                elif node.func.attr in TRAINING_CALLS:
-                    trained.setdefault(owner, node)
+            if isinstance(node.func, ast.Attribute) and dotted(node.func.value):
+                # by the object (followed through calls) and by the name the code uses
+                for owner in (aliases.key(node.func.value), dotted(node.func.value)):
+                    if node.func.attr == "compile":
+                        compiled.setdefault(owner, node)
+                    elif node.func.attr in TRAINING_CALLS:
+                        trained.setdefault(owner, node)
             if any(isinstance(a, ast.Constant) and a.value is True for a in node.args):
-                unfrozen.update(dotted(a) for a in node.args)  # make_trainable(d, True)
-    for owner, freeze in frozen.items():
-        call = trained.get(owner)
-        if not owner or owner in unfrozen or call is None or call.lineno < freeze.lineno:
+                for arg in node.args:  # make_trainable(d, True)
+                    if dotted(arg):
+                        unfrozen.update((aliases.key(arg), dotted(arg)))
+    for key, (owner, freeze) in frozen.items():
+        call = trained.get(key) or trained.get(owner)
+        compile_call = compiled.get(key) or compiled.get(owner)
+        if key in unfrozen or owner in unfrozen or call is None or \
+                _runs_before(call, freeze, aliases):
             continue
-        before_compile = owner in compiled and freeze.lineno < compiled[owner]
+        before_compile = compile_call is not None and \
+            aliases.scope_of.get(id(compile_call)) == aliases.scope_of.get(id(freeze)) and \
+            freeze.lineno < compile_call.lineno
         if facts.legacy_keras and not before_compile:
             continue
-        why = (f"before `{owner}.compile()` (line {compiled[owner]}), so it compiles "
+        why = (f"before `{owner}.compile()` (line {compile_call.lineno}), so it compiles "
                "with no trainable weights" if before_compile else
                "and nothing sets it back: Keras 3 reads `trainable` when a model trains, "
                "not when it was compiled")
+        trained_as = dotted(call.func.value)
         out.append(Diagnostic(
             "GT113", freeze.lineno, freeze.col_offset, "",
-            f"`{owner}.trainable = False` here, {why}, so `{owner}.{call.func.attr}()` "
-            f"(line {call.lineno}) trains nothing. Set `{owner}.trainable = True` before its "
-            "own training step (and False before the combined model's)."))
+            f"`{owner}.trainable = False` here, {why}, so `{trained_as}.{call.func.attr}()` "
+            f"(line {call.lineno}) trains nothing. Set `{trained_as}.trainable = True` before "
+            "its own training step (and False before the combined model's)."))
+
+
+def _runs_before(call: ast.Call, freeze: ast.Assign, aliases: Aliases) -> bool:
+    """The training call comes first in the same function (a model trained, then frozen
+    for good); in different functions, the order they run in is not known here."""
+    return aliases.scope_of.get(id(call)) == aliases.scope_of.get(id(freeze)) and \
+        call.lineno < freeze.lineno
 
 
 def _assigned_attributes(cls: ast.ClassDef) -> frozenset:
