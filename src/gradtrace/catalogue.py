@@ -56,6 +56,7 @@ _VARIANT_WORDS = {
     "variables_argument": "a custom gradient's function reads variables and `grad` takes no `variables`",
     "model_inside": "the model runs inside the Python function that `tf.numpy_function` calls",
     "constant_term": "a term of the loss is computed before the tape",
+    "added_after_gradient": "a term is added to the loss after its gradient was taken",
     "target_from_other_path": "the target reads the input on another path than the tensor asked about",
 }
 
@@ -207,6 +208,9 @@ _CAUSES = [
              "(a regularization sum such as `tf.add_n(model.losses)` too: Keras computes it "
              "from the weights when it is read), and include the variables it must train in "
              "the gradient's sources."),
+            ("added_after_gradient", "Add the term to the loss inside the tape, before "
+             "`tape.gradient`: `loss = data_loss + l2 * tf.add_n([tf.nn.l2_loss(w) for w in "
+             "weights])` within the `with tf.GradientTape()` block."),
             ("loss_callable", "Call the model inside the loss function given to the "
              "optimizer (`minimize(loss_fn, var_list)` runs `loss_fn` under its own tape), "
              "not before it."),

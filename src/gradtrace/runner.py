@@ -107,6 +107,7 @@ def _exec_as_main(path: str) -> None:
 def collect_findings(recorder: Recorder, exception: BaseException | None) -> list[Finding]:
     """What the recorder found, plus what the exception itself shows, most likely first."""
     recorder._guard(recorder.withdraw_moved_zero_gradients)
+    recorder._guard(recorder.check_terms_after_gradient)
     recorder._guard(recorder.check_trained_weights)
     recorder._guard(recorder.check_unmoved_steps)
     recorder._guard(recorder.check_trained_models)

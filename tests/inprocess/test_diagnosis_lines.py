@@ -967,3 +967,25 @@ def test_the_values_test_for_clips_and_relus_beyond_their_bound():
     assert in_flat_region("ClipByValue", [np.array([-5.0, 5.0]), np.array(-1.0), np.array(1.0)])
     assert in_flat_region("Relu", [np.array([-1.0, -0.5])])
     assert not in_flat_region("Relu", [np.array([-1.0, 0.5])])
+
+
+def test_a_term_added_to_the_loss_after_its_gradient_is_named():
+    """RL Coach's L2 regularization: computed from the weights and added to the loss
+    after `tape.gradient`, so it is in the reported loss and not in the gradient."""
+    w = tf.Variable(tf.ones((3, 1)), name="kernel")
+    x = tf.constant(np.ones((4, 3), "float32"))
+    optimizer = keras.optimizers.SGD(0.1)
+
+    @gradtrace.explain()
+    def train():
+        for _ in range(4):
+            with tf.GradientTape() as tape:
+                loss = tf.reduce_mean((x @ w - 1.0) ** 2)
+            grads = tape.gradient(loss, [w])
+            loss += 0.5 * tf.nn.l2_loss(w)  # <- late-term
+            optimizer.apply_gradients(zip(grads, [w]))
+
+    finding = first_finding(train)
+    assert (finding.cause, finding.variant) == ("outside_tape", "added_after_gradient")
+    assert finding.location.line == line_of("late-term")
+    assert finding.variables == ["kernel"]

@@ -123,6 +123,9 @@ class Recorder:
         self._step_losses: dict[int, dict] = {}
         # Zero-gradient findings of eager calls, with their variables' fingerprints then.
         self._zero_findings: list = []
+        # Eager gradient calls that found nothing: (call, newest op key then), to look at
+        # what the program adds to their targets afterwards (`check_terms_after_gradient`).
+        self._answered_calls: list = []
         # (tape site, variable key) -> (calls in a row with a negligible gradient, the
         # constant weight after it): see gradient_values._stuck_by_symmetry.
         self.symmetry_evidence: dict = {}
@@ -587,6 +590,7 @@ class Recorder:
         live_sites = {info.site for info in self._tapes.values()}  # (tapes may be gone)
         if self._done_sites and live_sites <= self._done_sites:
             self._set_callback(False)
+            self._guard(self.check_terms_after_gradient)  # (while the op log is kept)
             self.producers.clear()
             self._last_assign.clear()
             self.graph_recording.clear()
@@ -645,6 +649,9 @@ class Recorder:
             self.add_finding(finding)
         if not call.compiled:
             self._guard(self._note_zero_gradients, call, new)
+            if not new and call.target_keys and len(self._answered_calls) < 20:
+                call.frame = None  # not kept alive past the diagnosis
+                self._answered_calls.append((call, self.max_seen_key))
         if call.compiled:
             call.frame = None  # not kept alive past the diagnosis
             self.traced_calls = self.traced_calls[-7:] + [call]
@@ -799,6 +806,18 @@ class Recorder:
                 weights = self._fingerprints(variables)
                 if weights:
                     self._zero_findings.append((finding, weights))
+
+    def check_terms_after_gradient(self) -> None:
+        """At the end: a loss term made from the variables after their gradient was taken,
+        and added to the loss afterwards (`total_loss += l2` below `tape.gradient`)."""
+        from gradtrace.analyze.late_terms import term_added_after
+
+        answered, self._answered_calls = self._answered_calls, []
+        for call, after_key in answered:
+            finding = term_added_after(call, self.producers, after_key)
+            if finding is not None:
+                self.add_finding(finding)
+                return
 
     def withdraw_moved_zero_gradients(self) -> None:
         """At the end: a zero-gradient finding whose variables training changed since
