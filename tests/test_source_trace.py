@@ -357,3 +357,26 @@ def test_a_result_passed_to_a_layer_whose_call_never_reads_it(tmp_path):
     [result] = unread_results(Location(str(program), 8, "call"))
     assert (result.name, result.callee, result.parameter) == ("encoded", "Decoder.call", "_")
     assert (result.passed_line, result.ignored_at) == (9, 2)  # the layer's `def call` line
+
+
+def test_where_a_numpy_input_that_holds_nan_is_made(tmp_path):
+    from gradtrace.analyze.source_trace import made_line
+    from gradtrace.findings import Location
+
+    program = tmp_path / "reinforce.py"
+    program.write_text(
+        "class Agent:\n"
+        "    def learn(self, trajectory):\n"
+        "        returns = self._normalize()\n"
+        "        trajectory['adv'] = trajectory['adv'] - trajectory['adv'].mean()\n"
+        "        trajectory['adv'] = trajectory['adv'] / trajectory['adv'].std()\n"
+        "        trajectory = dict(trajectory)\n"
+        "        return self.step(returns, trajectory)\n"
+        "    def _normalize(self):\n"
+        "        r = np.zeros(3)\n"
+        "        r -= r.mean()\n"
+        "        r /= r.std()\n"
+        "        return r\n")
+    at = Location(str(program), 7, "learn")
+    assert made_line(at, "trajectory", "adv") == Location(str(program), 5, "learn")
+    assert made_line(at, "returns") == Location(str(program), 11, "_normalize")

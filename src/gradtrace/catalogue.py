@@ -57,6 +57,7 @@ _VARIANT_WORDS = {
     "model_inside": "the model runs inside the Python function that `tf.numpy_function` calls",
     "constant_term": "a term of the loss is computed before the tape",
     "added_after_gradient": "a term is added to the loss after its gradient was taken",
+    "nonfinite_input": "the NaN comes in with a NumPy input of a later step",
     "target_from_other_path": "the target reads the input on another path than the tensor asked about",
 }
 
@@ -441,6 +442,9 @@ _CAUSES = [
         example="loss = -tf.reduce_mean(tf.math.log(p))",
         use_instead="loss = -tf.reduce_mean(tf.math.log(p + 1e-7))",
         variant_fixes=(
+            ("nonfinite_input", "Make the input finite where it is computed: divide by "
+             "`(x.std() + 1e-8)` (or skip the batch when its values are all equal), clip "
+             "before a log; and check what goes into the step with `np.isfinite(x).all()`."),
             ("loss_scale_skipped", "Keep the loss in a range float16 can differentiate "
              "(normalise the targets, average rather than sum, drop a large constant factor), "
              "or train this model in float32."),

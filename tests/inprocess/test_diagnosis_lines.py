@@ -989,3 +989,27 @@ def test_a_term_added_to_the_loss_after_its_gradient_is_named():
     assert (finding.cause, finding.variant) == ("outside_tape", "added_after_gradient")
     assert finding.location.line == line_of("late-term")
     assert finding.variables == ["kernel"]
+
+
+def test_a_nan_that_a_numpy_input_brings_in_at_a_later_step_is_traced_to_its_line():
+    """REINFORCE's reward normalisation: an episode without reward has std 0, the
+    returns are 0/0, long after the step stopped being recorded."""
+    w = tf.Variable(tf.ones((2, 1)), name="policy")
+    x = tf.constant(np.ones((4, 2), "float32"))
+    optimizer = keras.optimizers.SGD(0.01)
+
+    @gradtrace.explain()
+    def train():
+        for episode in range(8):
+            rewards = np.ones(4) if episode < 6 else np.zeros(4)
+            returns = rewards - rewards.mean()
+            returns = returns / rewards.std() if episode >= 6 else returns + 1.0  # <- nan-made
+            with tf.GradientTape() as tape:
+                loss = tf.reduce_mean((x @ w)[:, 0] * tf.constant(returns, tf.float32))
+            optimizer.apply_gradients(zip(tape.gradient(loss, [w]), [w]))
+
+    with np.errstate(invalid="ignore"):
+        finding = first_finding(train)
+    assert (finding.cause, finding.variant) == ("nonfinite_gradient", "nonfinite_input")
+    assert finding.location.line == line_of("nan-made")
+    assert "`returns`" in finding.message and finding.variables == ["policy"]

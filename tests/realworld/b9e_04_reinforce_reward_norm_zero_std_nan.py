@@ -13,9 +13,8 @@ source: https://github.com/MorvanZhou/Reinforcement-learning-with-tensorflow/iss
 framework: both
 outcome: error
 cause: nonfinite_gradient
-line: 90
+line: 89
 variables: [fc1, fc2]
-xfail: "the NaN appears at episode 5 (the first episode whose rewards are all 0), after gradtrace stopped recording the step (its first 3 calls): weights that an eager loop turns NaN later are not checked, and the NaN comes from a NumPy input of the tape, not from an op on the weights' path"
 """
 import os; os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import numpy as np

@@ -544,6 +544,82 @@ def calls_without_keyword(location, after: int, keyword: str) -> list[int]:
                    and n.lineno > after and not any(k.arg == keyword for k in n.keywords)})
 
 
+_SINGULAR_CALLS = frozenset({"divide", "true_divide", "log", "log2", "log10", "sqrt",
+                             "reciprocal", "power", "arccos", "arcsin"})
+
+
+def made_line(location, name: str, key: str | None = None) -> Location | None:
+    """The statement before `location` in its function that makes `name` (or
+    `name[key]`): the last one with a division, log or sqrt (where a NaN is born), else
+    the last one; through one call of the user's function that returns it
+    (`x = self._normalize()`)."""
+    tree = _parsed(location.file) if location is not None else None
+    if tree is None:
+        return None
+    scope = _innermost_def(tree, location.line) or tree
+    statement = _making_statement(scope, name, key, location.line)
+    if statement is None:
+        return None
+    if not _may_make_nan(statement) and isinstance(statement.value, ast.Call):
+        inner = _returning_function(tree, scope, statement.value)
+        if inner is not None:
+            function, returned = inner
+            deeper = _making_statement(function, returned, None, function.end_lineno or 10**9)
+            if deeper is not None:
+                return type(location)(location.file, deeper.lineno, function.name)
+    return type(location)(location.file, statement.lineno,
+                          getattr(scope, "name", "<module>"))
+
+
+def _making_statement(scope, name: str, key: str | None, before: int):
+    def assigns(node) -> bool:
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        for target in targets:
+            if key is not None and isinstance(target, ast.Subscript) and \
+                    isinstance(target.value, ast.Name) and target.value.id == name and \
+                    isinstance(target.slice, ast.Constant) and target.slice.value == key:
+                return True
+            if key is None and isinstance(target, ast.Name) and target.id == name:
+                return True
+        return False
+
+    made = sorted((n for n in _own_nodes(scope) if isinstance(n, (ast.Assign, ast.AugAssign))
+                   and n.lineno <= before and n.value is not None and assigns(n)),
+                  key=lambda n: n.lineno)
+    if not made and key is not None:
+        return _making_statement(scope, name, None, before)
+    singular = [n for n in made if _may_make_nan(n)]
+    return (singular or made or [None])[-1]
+
+
+def _may_make_nan(statement) -> bool:
+    if isinstance(statement, ast.AugAssign) and isinstance(statement.op, (ast.Div, ast.Pow)):
+        return True
+    return any((isinstance(n, ast.BinOp) and isinstance(n.op, (ast.Div, ast.Pow))) or (
+        isinstance(n, ast.Call) and _called_name(n.func) in _SINGULAR_CALLS)
+        for n in ast.walk(statement.value))
+
+
+def _returning_function(tree, scope, call: ast.Call):
+    """(the user's function that `call` calls, the name it returns), for `f(...)` of a
+    module function or `self.f(...)` of a method of the same class."""
+    name = _called_name(call.func)
+    if _is_self_attribute(call.func):
+        holder = _enclosing_class(tree, call.lineno)
+        defs = [n for n in (holder.body if holder is not None else [])
+                if isinstance(n, ast.FunctionDef) and n.name == name]
+    elif isinstance(call.func, ast.Name):
+        defs = [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef) and n.name == name]
+    else:
+        return None
+    if len(defs) != 1:
+        return None
+    returns = [n for n in _own_nodes(defs[0]) if isinstance(n, ast.Return)]
+    if len(returns) == 1 and isinstance(returns[0].value, ast.Name):
+        return defs[0], returns[0].value.id
+    return None
+
+
 def flows_out(location) -> bool:
     """Whether what `location`'s line assigns is handed back to the caller as it is: a
     `return` later in the same block returns it, directly or packed with others

@@ -49,6 +49,20 @@ def _saturated(op_type, output) -> bool:
         return False
 
 
+def _finite_scalar(tensor) -> bool:
+    """Whether an eager one-value float tensor is finite (anything else counts as finite:
+    only a scalar loss is checked, at the cost of one value)."""
+    try:
+        if type(tensor).__name__ != "EagerTensor" or not tensor.dtype.is_floating or \
+                tensor.shape.num_elements() != 1:
+            return True
+        import numpy as np
+
+        return bool(np.all(np.isfinite(tensor._numpy())))
+    except Exception:  # noqa: BLE001  (a tensor on another device)
+        return True
+
+
 def _in_flat_region(op_type, inputs) -> bool:
     try:
         return in_flat_region(op_type, [t._numpy() for t in inputs])
@@ -126,6 +140,9 @@ class Recorder:
         # Eager gradient calls that found nothing: (call, newest op key then), to look at
         # what the program adds to their targets afterwards (`check_terms_after_gradient`).
         self._answered_calls: list = []
+        # After a site stood down, each call's scalar loss is still checked to be finite
+        # (one value): a NaN that the data brings in later is traced to where it is made.
+        self._late_nan_watch = True
         # (tape site, variable key) -> (calls in a row with a negligible gradient, the
         # constant weight after it): see gradient_values._stuck_by_symmetry.
         self.symmetry_evidence: dict = {}
@@ -617,7 +634,12 @@ class Recorder:
     # ---------------------------------------------------------------- gradient
     def _gradient(self, original, tape, target, sources, args, kwargs):
         info = self._tapes.get(tape)
-        if info is None or info.site in self._done_sites or getattr(self._tls, "quiet", 0):
+        if getattr(self._tls, "quiet", 0):
+            return original(tape, target, sources, *args, **kwargs)
+        if info is None or info.site in self._done_sites:
+            if self._late_nan_watch and not _finite_scalar(target):
+                self._late_nan_watch = False  # (once)
+                self._guard(self._nonfinite_arrived, sources, sys._getframe(2))
             return original(tape, target, sources, *args, **kwargs)
         call_frame = sys._getframe(2)
         self._tls.custom_nones = []
@@ -806,6 +828,23 @@ class Recorder:
                 weights = self._fingerprints(variables)
                 if weights:
                     self._zero_findings.append((finding, weights))
+
+    def _nonfinite_arrived(self, sources, frame) -> None:
+        """A loss turned NaN or Inf at a gradient call no longer recorded, with every
+        weight it asks about still finite: the NaN came in with the step's inputs."""
+        import numpy as np
+
+        from gradtrace.analyze.late_nan import nonfinite_input
+
+        if any(f.cause == "nonfinite_gradient" for f in self.findings):
+            return
+        variables = [v for v in self.tf.nest.flatten(sources) if hasattr(v, "assign")]
+        if not variables or not all(np.all(np.isfinite(v.numpy())) for v in variables):
+            return
+        finding = nonfinite_input(frame, [self.variables[k].name for v in variables[:200]
+                                          for k in handle_keys(v)[:1] if k in self.variables])
+        if finding is not None:
+            self.add_finding(finding)
 
     def check_terms_after_gradient(self) -> None:
         """At the end: a loss term made from the variables after their gradient was taken,
