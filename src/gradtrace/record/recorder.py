@@ -49,6 +49,17 @@ def _saturated(op_type, output) -> bool:
         return False
 
 
+def _moved(before, after) -> bool:
+    """Whether a variable changed by more than rounding: a millionth of its scale (a
+    gradient of 1e-11 applied twenty times, the symmetry of a zero start, is not a move)."""
+    import numpy as np
+
+    if before.shape != after.shape:
+        return True
+    scale = max(float(np.max(np.abs(before), initial=0.0)), 1.0)
+    return bool(np.max(np.abs(after - before), initial=0.0) > 1e-6 * scale)
+
+
 def _finite_scalar(tensor) -> bool:
     """Whether an eager one-value float tensor is finite (anything else counts as finite:
     only a scalar loss is checked, at the cost of one value)."""
@@ -825,9 +836,26 @@ class Recorder:
         for finding in findings:
             if finding.cause == "zero_gradient" and len(self._zero_findings) < 100:
                 variables = [by_name[n] for n in finding.variables if n in by_name]
-                weights = self._fingerprints(variables)
+                weights = self._snapshots(variables)
                 if weights:
                     self._zero_findings.append((finding, weights))
+
+    def _snapshots(self, variables, budget: int = 5_000_000) -> list:
+        """(weak reference, copy of the value) of each variable, up to `budget` values in
+        all: whether training moved them by more than rounding is told at the end."""
+        import numpy as np
+
+        found = []
+        for variable in list(variables)[:1_000]:
+            try:
+                value = np.array(variable.numpy(), copy=True)
+                budget -= value.size
+                if budget < 0:
+                    return []
+                found.append((weakref.ref(variable), value))
+            except Exception:  # noqa: BLE001  (no value yet, or no weak reference)
+                return []
+        return found
 
     def _nonfinite_arrived(self, sources, frame) -> None:
         """A loss turned NaN or Inf at a gradient call no longer recorded, with every
@@ -861,16 +889,13 @@ class Recorder:
     def withdraw_moved_zero_gradients(self) -> None:
         """At the end: a zero-gradient finding whose variables training changed since
         (a later step, `fit`) described a passing moment, not a model that cannot learn."""
-        import zlib
-
         import numpy as np
 
         for finding, weights in self._zero_findings:
             moved = False
-            for reference, checksum in weights:
+            for reference, before in weights:
                 variable = reference()
-                if variable is not None and zlib.crc32(
-                        np.ascontiguousarray(variable.numpy()).tobytes()) != checksum:
+                if variable is not None and _moved(before, np.asarray(variable.numpy())):
                     moved = True
                     break
             if moved and finding in self.findings:
