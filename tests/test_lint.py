@@ -334,3 +334,23 @@ def test_a_model_frozen_in_one_function_and_trained_in_another_under_other_names
     """))
     assert (found.rule, found.line) == ("GT113", 3)
     assert "c_model.train_on_batch()` (line 14)" in found.message
+
+
+def test_a_frozen_base_whose_name_then_holds_the_new_model_is_not_reported():
+    """keras-io's sample_size_estimate: `model.trainable = False` freezes MobileNet, then
+    `model = keras.Model(inputs, outputs)` names the new model, which is returned, passed
+    to `compile_and_train(model, ...)` and fit."""
+    assert lint_source(textwrap.dedent("""
+        def build_model():
+            model = keras.applications.MobileNetV2(include_top=False)
+            model.trainable = False
+            outputs = layers.Dense(2)(model.output)
+            model = keras.Model(model.input, outputs)
+            return model
+
+        def compile_and_train(model, data, labels):
+            model.compile(loss="categorical_crossentropy", optimizer="adam")
+            return model.fit(data, labels)
+
+        compile_and_train(build_model(), x, y)
+    """)) == []

@@ -27,6 +27,16 @@ class Aliases:
             for child in _own_nodes(node):
                 self.scope_of[id(child)] = scope
         self._classes = {scope: cls for scope, _, cls in scopes}
+        self.parameters = {(scope, a.arg) for scope, node, _ in scopes[1:]
+                           for a in node.args.posonlyargs + node.args.args + node.args.kwonlyargs}
+        self._bound: dict[tuple, list[int]] = {}  # (scope, name) -> lines assigning it
+        for scope, node, _ in scopes:
+            for child in _own_nodes(node):
+                if isinstance(child, ast.Assign):
+                    for target in child.targets:
+                        for name in ast.walk(target):
+                            if isinstance(name, ast.Name) and isinstance(name.ctx, ast.Store):
+                                self._bound.setdefault((scope, name.id), []).append(child.lineno)
         for scope, node, _ in scopes:
             for child in _own_nodes(node):
                 if isinstance(child, ast.Call) and isinstance(child.func, ast.Name) \
@@ -48,6 +58,21 @@ class Aliases:
         if text.startswith("self."):
             return self.find((self._classes.get(scope) or scope, text))
         return self.find((scope, text))
+
+    def is_parameter(self, node: ast.AST) -> bool:
+        """The expression's root name is a parameter of the function it is in."""
+        while isinstance(node, (ast.Attribute, ast.Subscript)):
+            node = node.value
+        return isinstance(node, ast.Name) and \
+            (self.scope_of.get(id(node), MODULE), node.id) in self.parameters
+
+    def rebound_after(self, node: ast.AST, line: int) -> bool:
+        """The plain name `node` is assigned again after `line` in its function: from
+        there on it names another object."""
+        if not isinstance(node, ast.Name):
+            return False
+        scope = self.scope_of.get(id(node), MODULE)
+        return any(later > line for later in self._bound.get((scope, node.id), ()))
 
     def find(self, item):
         parent = self._parent.setdefault(item, item)

@@ -188,13 +188,18 @@ def _check_frozen_then_trained(nodes: list, aliases: Aliases, facts,
                         and dotted(target.value):
                     owner = aliases.key(target.value)
                     if isinstance(node.value, ast.Constant) and node.value.value is False:
-                        frozen.setdefault(owner, (dotted(target.value), node))
+                        if not aliases.rebound_after(target.value, node.lineno):
+                            frozen.setdefault(owner, (dotted(target.value), node))
                     else:
                         unfrozen.update((owner, dotted(target.value)))
         elif isinstance(node, ast.Call):
             if isinstance(node.func, ast.Attribute) and dotted(node.func.value):
-                # by the object (followed through calls) and by the name the code uses
-                for owner in (aliases.key(node.func.value), dotted(node.func.value)):
+                # by the object (followed through calls) and by the name the code uses,
+                # unless that name is a parameter (then the calls say what it holds)
+                owners = [aliases.key(node.func.value)]
+                if not aliases.is_parameter(node.func.value):
+                    owners.append(dotted(node.func.value))
+                for owner in owners:
                     if node.func.attr == "compile":
                         compiled.setdefault(owner, node)
                     elif node.func.attr in TRAINING_CALLS:
