@@ -19,8 +19,8 @@ framework: both
 outcome: gradient_none
 cause: unused_variable
 also: [disconnected, zero_gradient]
-line: [55, 80, 105]
-xfail: "the decoder cell's sub_tkan_kernel feeds only its new sub-states, which the RNN drops after its single step (return_state=False at line 105); the cell's code also runs for the encoder, whose states reach the loss, so every line on the way is live: gradtrace shows the read at line 79 and says its result comes back with used values, instead of naming the dropped final state"
+line: [56, 81, 106]
+xfail: "the decoder cell's sub_tkan_kernel feeds only its new sub-states, which the RNN drops after its single step (return_state=False at line 106); the cell's code also runs for the encoder, whose states reach the loss, so every line on the way is live: gradtrace shows the read at line 80 and says its result comes back with used values, instead of naming the dropped final state"
 variables: [decoder/tkan/tkan_cell/sub_tkan_kernel]
 """
 import os; os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
