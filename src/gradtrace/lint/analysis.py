@@ -136,14 +136,17 @@ class ModuleFacts:
         self.variables: dict[str, int] = {}  # name -> line of its tf.Variable(...)
         self.integer_variables: dict[str, int] = {}
         self.compiles = False  # any .compile(...) call
-        assigns, calls = [], []
+        assigns, calls, constants = [], [], []
         for node in nodes:  # one pass, dispatching on the exact node type
             kind = type(node)
             if kind is ast.Call:
                 calls.append(node)
             elif kind is ast.Assign:
-                if type(node.value) is ast.Call:
+                value_kind = type(node.value)
+                if value_kind is ast.Call:
                     assigns.append(node)
+                elif value_kind is ast.Constant:
+                    constants.append(node)  # `x.trainable = False`, `environ[...] = "1"`
             elif kind is ast.ClassDef:
                 self.classes.add(node.name)
                 if _is_layer_class(node):
@@ -152,7 +155,8 @@ class ModuleFacts:
                 names = [a.name for a in node.names] + [getattr(node, "module", None) or ""]
                 if any(n.split(".")[0] == "tf_keras" for n in names):
                     self.legacy_keras = True
-        self.legacy_keras = self.legacy_keras or _sets_legacy_keras(nodes)
+        self.legacy_keras = self.legacy_keras or _sets_legacy_keras(constants + calls)
+        self.freezes = any(_freezes(node) for node in constants)  # `x.trainable = False`
         # the code itself says which Keras it runs under; else the setting, else Keras 3
         self.keras_stated = self.legacy_keras
         for node in assigns:
@@ -581,6 +585,11 @@ def _makes_tensor(value: ast.AST) -> bool:
         return _is_tensor_maker(value) or (root in ("tf", "tensorflow") and (
             last in NONDIFFERENTIABLE or last.startswith(("reduce_", "matmul", "add", "mul"))))
     return False
+
+
+def _freezes(node: ast.Assign) -> bool:
+    return node.value.value is False and any(
+        isinstance(t, ast.Attribute) and t.attr == "trainable" for t in node.targets)
 
 
 def _sets_legacy_keras(nodes) -> bool:

@@ -42,7 +42,8 @@ def lint_source(source: str, path: str = "<string>", keras: str | None = None) -
     if facts.compiles:
         for scope_node in [tree] + [f for f, _ in functions]:
             _check_one_unit_crossentropy(scope_node, out)
-    _check_frozen_then_trained(nodes, Aliases(tree, functions), facts, out)
+    if facts.freezes:  # (the aliases are built only then)
+        _check_frozen_then_trained(nodes, Aliases(tree, functions), facts, out)
     for node in nodes:
         if isinstance(node, ast.ClassDef) and _is_layer_class(node):
             _check_layer_class(node, facts, out)
