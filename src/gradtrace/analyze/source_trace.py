@@ -16,6 +16,7 @@ from functools import lru_cache
 from typing import Any
 
 from gradtrace import frames
+from gradtrace.ast_scopes import own_nodes as _own_nodes
 from gradtrace.findings import Location
 
 _MAX_HOPS = 8  # assignments followed back from the loss
@@ -288,17 +289,6 @@ def _scope_of(filename: str, first_line: int, name: str) -> ast.AST | None:
             if first_line in (node.lineno, decorated):
                 return node
     return None
-
-
-def _own_nodes(scope: ast.AST):
-    """The nodes of a function or module body, not those of nested functions or classes."""
-    stack = list(ast.iter_child_nodes(scope))
-    while stack:
-        node = stack.pop()
-        yield node
-        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef,
-                                 ast.Lambda)):
-            stack.extend(ast.iter_child_nodes(node))
 
 
 def _first_argument_name(scope: ast.AST, line: int) -> str | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 
+from gradtrace.ast_scopes import own_nodes as _own_nodes
 from gradtrace.lint.analysis import dotted
 
 MODULE = "<module>"
@@ -106,14 +107,3 @@ class Aliases:
         for mine, theirs in pairs:
             if isinstance(mine, ast.Name) and isinstance(theirs, ast.Name):
                 self._union((scope, mine.id), (function.name, theirs.id))
-
-
-def _own_nodes(scope: ast.AST):
-    """The nodes of a function or module body, not those of nested functions or classes."""
-    stack = list(ast.iter_child_nodes(scope))
-    while stack:
-        node = stack.pop()
-        yield node
-        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef,
-                                 ast.Lambda)):
-            stack.extend(ast.iter_child_nodes(node))
