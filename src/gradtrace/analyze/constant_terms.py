@@ -13,7 +13,7 @@ from gradtrace.analyze.cuts import blocker_location
 from gradtrace.analyze.dataflow import ancestry
 from gradtrace.findings import Finding
 
-_ADDITIVE = frozenset({"Add", "AddV2", "AddN", "Sub"})
+ADDITIVE_OPS = frozenset({"Add", "AddV2", "AddN", "Sub"})
 # Ops a term passes through on its way into the loss without mixing with anything else.
 _PASS_THROUGH = frozenset({"Identity", "Neg", "Mean", "Sum", "Cast", "Reshape", "Squeeze",
                            "ExpandDims", "FunctionOutput", "Capture", "Argument"})
@@ -43,7 +43,7 @@ def _added_terms(call: GradientCall) -> list:
         node = call.flow.producer(key)
         if node is None:
             continue
-        if node.op_type in _ADDITIVE:
+        if node.op_type in ADDITIVE_OPS:
             terms += list(node.inputs)
             queue += list(node.inputs)
         elif node.op_type in _PASS_THROUGH and node.inputs:
@@ -53,7 +53,7 @@ def _added_terms(call: GradientCall) -> list:
             if scaled is not None:
                 queue.append(scaled)
     return [t for t in terms if call.flow.producer(t) is not None and
-            call.flow.producer(t).op_type not in _ADDITIVE]
+            call.flow.producer(t).op_type not in ADDITIVE_OPS]
 
 
 def _scaled_operand(call: GradientCall, node):

@@ -4,11 +4,11 @@ the loss only then: `gradients = tape.gradient(loss, weights)`, then
 reports includes the term; the gradient it trains with does not."""
 from __future__ import annotations
 
+from gradtrace.analyze.constant_terms import ADDITIVE_OPS
 from gradtrace.analyze.dataflow import EagerFlow, ancestry
 from gradtrace.findings import Finding
 from gradtrace.record.events import READ_OPS
 
-_ADD_OPS = frozenset({"AddV2", "Add", "AddN", "Sub"})
 MAX_OPS_AFTER = 20_000  # ops looked at after a gradient call
 
 
@@ -23,7 +23,7 @@ def term_added_after(call, producers, after_key: int) -> Finding | None:
         if key <= after_key or seen > MAX_OPS_AFTER:
             break
         seen += 1
-        if node.op_type not in _ADD_OPS or not targets & set(node.inputs) or node.recording:
+        if node.op_type not in ADDITIVE_OPS or not targets & set(node.inputs) or node.recording:
             continue
         others = [k for k in node.inputs if k not in targets]
         term = ancestry(flow, others, limit=50_000)

@@ -804,8 +804,9 @@ def _ignoring_callee(tree, scope, load: ast.Name):
         defs = [n for n in (holder.body if holder is not None else [])
                 if isinstance(n, ast.FunctionDef) and n.name == name]
         if not defs and holder is not None:  # `self.decoder(x)`: the layer's own `call`
-            defs, layer_call = _layer_call_of(tree, holder, name), True
-            name = f"{defs[0].owner_class}.{defs[0].name}" if defs else name
+            layer_class, defs = _layer_call_of(tree, holder, name)
+            layer_call = True
+            name = f"{layer_class}.{defs[0].name}" if defs else name
     else:  # a function of the module, or one nested in a function around the call
         defs = [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef) and n.name == name
                 and not _is_method(tree, n)]
@@ -831,21 +832,18 @@ def _ignoring_callee(tree, scope, load: ast.Name):
             returns[0].lineno if len(returns) == 1 and not layer_call else callee.lineno)
 
 
-def _layer_call_of(tree, holder: ast.ClassDef, attribute: str) -> list:
-    """The `call` (or `forward`, `__call__`) of the class of this file that `holder`
-    stores in `self.<attribute>` (`self.decoder = Decoder(config)`)."""
+def _layer_call_of(tree, holder: ast.ClassDef, attribute: str) -> tuple[str, list]:
+    """(class name, [its `call`, `forward` or `__call__`]) of the class of this file that
+    `holder` stores in `self.<attribute>` (`self.decoder = Decoder(config)`); else ("", [])."""
     made = {_called_name(n.value.func) for n in ast.walk(holder) if isinstance(n, ast.Assign)
             and isinstance(n.value, ast.Call) and any(
                 _is_self_attribute(t) and t.attr == attribute for t in n.targets)}
     classes = [n for n in ast.walk(tree) if isinstance(n, ast.ClassDef) and n.name in made]
     if len(made) != 1 or len(classes) != 1:
-        return []
+        return "", []
     methods = {n.name: n for n in classes[0].body if isinstance(n, ast.FunctionDef)}
     found = next((methods[m] for m in ("call", "forward", "__call__") if m in methods), None)
-    if found is None:
-        return []
-    found.owner_class = classes[0].name  # (an attribute of our own on the parsed node)
-    return [found]
+    return (classes[0].name, [found]) if found is not None else ("", [])
 
 
 @dataclass
