@@ -135,6 +135,8 @@ class ModuleFacts:
         self.numpy_helpers: set[str] = set()  # functions given to tf.numpy_function
         self.variables: dict[str, int] = {}  # name -> line of its tf.Variable(...)
         self.integer_variables: dict[str, int] = {}
+        # name -> line: a trainable variable made by any variable maker (`K.variable`...)
+        self.trainable_variables: dict[str, int] = {}
         self.compiles = False  # any .compile(...) call
         assigns, calls, constants = [], [], []
         for node in nodes:  # one pass, dispatching on the exact node type
@@ -155,6 +157,8 @@ class ModuleFacts:
                 names = [a.name for a in node.names] + [getattr(node, "module", None) or ""]
                 if any(n.split(".")[0] == "tf_keras" for n in names):
                     self.legacy_keras = True
+        self.weighted_classes = _classes_with_weights(
+            [n for n in nodes if type(n) is ast.ClassDef and n.name in self.layer_classes])
         self.legacy_keras = self.legacy_keras or _sets_legacy_keras(constants + calls)
         self.freezes = any(_freezes(node) for node in constants)  # `x.trainable = False`
         # the code itself says which Keras it runs under; else the setting, else Keras 3
@@ -167,6 +171,9 @@ class ModuleFacts:
     def _assignment(self, node: ast.Assign, call: ast.Call, callee: str) -> None:
         if self.constructs_model(call, callee):
             self.models.update(_target_names(node.targets))
+        if "variable" in callee.rsplit(".", 1)[-1].lower() and _trainable(call):
+            for name in _target_names(node.targets):
+                self.trainable_variables[name] = node.lineno
         if callee in ("tf.Variable", "tensorflow.Variable"):
             for name in _target_names(node.targets):
                 self.variables[name] = node.lineno
@@ -192,6 +199,40 @@ class ModuleFacts:
             return name in self.layer_classes  # the module's own `class Model(object)`
         return (last in MODEL_CONSTRUCTORS or ".applications." in f".{name}."
                 or ".layers." in f".{name}." or last in self.layer_classes)
+
+
+WEIGHT_MAKER_CALLS = ("add_weight", "Variable", "add_variable")
+
+
+def _classes_with_weights(classes: list) -> set[str]:
+    """The module's layer classes that create weights, or layers of a class that does,
+    or built-in layers that may have weights (any capitalised constructor whose name does
+    not say it has none)."""
+    uses: dict[str, set] = {}
+    weighted = set()
+    for cls in classes:
+        names = {dotted(n.func).rsplit(".", 1)[-1] for n in ast.walk(cls)
+                 if isinstance(n, ast.Call)}
+        uses[cls.name] = names
+        if names & set(WEIGHT_MAKER_CALLS) or any(
+                n[:1].isupper() and n not in uses and n not in WEIGHTLESS_LAYERS
+                for n in names):
+            weighted.add(cls.name)
+    changed = True
+    while changed:
+        changed = False
+        for name, names in uses.items():
+            if name not in weighted and names & weighted:
+                weighted.add(name)
+                changed = True
+    return weighted
+
+
+WEIGHTLESS_LAYERS = {
+    "Activation", "Dropout", "Flatten", "Reshape", "Permute", "RepeatVector", "Lambda",
+    "Concatenate", "Add", "Multiply", "Average", "Maximum", "Minimum", "Subtract", "Dot",
+    "ReLU", "LeakyReLU", "Softmax", "ELU", "Resizing", "Rescaling", "InputSpec", "Input",
+    "ValueError", "TypeError", "NotImplementedError", "Attention", "Identity", "Masking"}
 
 
 def _is_layer_class(node: ast.ClassDef) -> bool:

@@ -9,6 +9,10 @@ from gradtrace.lint.analysis import (
     LAYER_BASES, Diagnostic, FunctionAnalyzer, ModuleFacts, Scope, Taint, _ends_with_one_unit,
     _is_layer_class, _target_names, _trainable, dotted,
 )
+from gradtrace.lint.layer_state import (
+    check_lambda_functions, check_made_in_call, extends_keras_layer, check_weights_computed_in_build,
+    imported_layer_names,
+)
 from gradtrace.lint.rules import SYNTAX_ERROR
 
 _SUPPRESS = re.compile(r"#\s*gradtrace:\s*ignore(?:\[(?P<codes>[A-Z0-9,\s]+)\])?", re.I)
@@ -44,12 +48,17 @@ def lint_source(source: str, path: str = "<string>", keras: str | None = None) -
             _check_one_unit_crossentropy(scope_node, out)
     if facts.freezes:  # (the aliases are built only then)
         _check_frozen_then_trained(nodes, Aliases(tree, functions), facts, out)
+    imported = imported_layer_names(nodes)
     for node in nodes:
-        if isinstance(node, ast.ClassDef) and _is_layer_class(node):
-            _check_layer_class(node, facts, out)
+        if isinstance(node, ast.ClassDef) and extends_keras_layer(node, facts, imported):
+            if _is_layer_class(node):
+                _check_layer_class(node, facts, out)
+            check_weights_computed_in_build(node, out)
+            check_made_in_call(node, facts, imported, out)
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.decorator_list \
                 and _decorated(node, "custom_gradient"):
             _check_custom_gradient(node, out)
+    check_lambda_functions(tree, nodes, facts, imported, out)
     return _unsuppressed(_unique(out), source)
 
 

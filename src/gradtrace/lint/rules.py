@@ -54,7 +54,11 @@ RULES = {rule.code: rule for rule in [
     Rule("GT107", "outside_tape",
          "The forward pass (a call of the model) assigned before `with tf.GradientTape()` "
          "(or inside `tape.stop_recording()`) when the loss computed in the tape uses only "
-         "that prediction: in a `train_step` or in a loop."),
+         "that prediction: in a `train_step` or in a loop; and a value computed from a "
+         "layer's weights in its `build()` or `__init__` (`self.kernel = self.kernel * "
+         "self.mask`, `self.p = sigmoid(self.p_logit)`), stored on `self` and read by `call()` "
+         "or the methods it runs (for a subclass of a built-in layer, the parent's `call()` "
+         "reads `kernel`, `bias`...): computed once, it is a constant to every tape."),
     Rule("GT108", "unwatched_tensor",
          "`tape.gradient(target, x)` where `x` is a tensor made in the code (`tf.constant`, "
          "`tf.convert_to_tensor`, `tf.random.*`, NumPy) and never `tape.watch(x)`-ed; a "
@@ -62,7 +66,12 @@ RULES = {rule.code: rule for rule in [
     Rule("GT109", "untracked_variable",
          "A raw `tf.Variable(...)` stored on `self` in a Keras Layer or Model subclass: Keras 3 "
          "does not track it (files that import `tf_keras` are skipped: tf-keras tracks it); "
-         "and a `tf.Variable(...)` created inside a `GradientTape` block or a `train_step`."),
+         "a `tf.Variable(...)` created inside a `GradientTape` block or a `train_step`; a layer "
+         "with weights, a model or `self.add_weight(...)` created inside a layer's `call()` or a "
+         "method it runs, unless guarded to run once (`if self.dense is None`, `hasattr`); "
+         "a variable, a layer with weights or a model created inside the function of a "
+         "`Lambda` layer; and a trainable variable or a model that a `Lambda` function only "
+         "captures (models frozen with `trainable = False` are left out)."),
     Rule("GT110", "missing_super_init",
          "A Keras Layer or Model subclass whose `__init__` never calls `super().__init__()`."),
     Rule("GT111", "custom_gradient_none",
