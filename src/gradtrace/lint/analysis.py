@@ -7,6 +7,15 @@ connected value makes a "cut" value. At the places where a loss meets the gradie
 target of `tape.gradient`, the return of a loss function, the output of a layer that
 reads its own weights), a value that is cut and no longer connected is reported at the
 cut; one connected only by a forward pass the tape did not record is reported there.
+
+Calls into code the module defines are followed: a function or method called with
+connected values is read with its parameters holding them (in the caller's recording
+state, a few calls deep, each distinct call once), and what it returns flows back; a
+cut inside it is reported at its own line. A functional model is followed from
+`keras.Input`: a layer with weights applied to its tensors makes connected values, a
+`Lambda` runs its function on them, a layer class of the module runs its `call`; a
+tensor that reaches the next layer with no gradient left is reported at its cut.
+Branches merge: a value counts as cut only if it is cut on every path.
 """
 from __future__ import annotations
 
@@ -32,6 +41,7 @@ TENSOR_MAKERS = {"constant", "convert_to_tensor", "zeros", "ones", "fill", "norm
                  "ones_like", "identity", "cast", "stack", "concat", "reshape", "expand_dims"}
 MODEL_CONSTRUCTORS = ("Sequential", "Model", "Functional", "load_model", "clone_model")
 LAYER_BASES = ("Layer", "Model", "Sequential")
+MAX_CALL_DEPTH = 4  # calls followed into callees, nested
 
 
 @dataclass(frozen=True)
@@ -51,6 +61,9 @@ class Taint:
     # line where `model.losses` was read while no tape recorded: regularization terms that
     # Keras computes when read, constants for a tape opened afterwards
     stale_losses: int | None = None
+    # a symbolic tensor of a functional model being built (from `keras.Input`): the
+    # gradient is recorded later, when the model trains
+    symbolic: bool = False
 
     @property
     def connected(self) -> bool:
@@ -67,7 +80,8 @@ class Taint:
         return Taint(self.recorded or other.recorded,
                      self.unrecorded if self.unrecorded is not None else other.unrecorded, cuts,
                      inputs_only,
-                     self.stale_losses if self.stale_losses is not None else other.stale_losses)
+                     self.stale_losses if self.stale_losses is not None else other.stale_losses,
+                     self.symbolic or other.symbolic)
 
 
 CLEAN = Taint()
@@ -99,6 +113,9 @@ class Scope:
     created: dict = field(default_factory=dict)  # name -> line: tf.Variable made in this scope
     frozen: dict = field(default_factory=dict)  # "model" -> line of `model.trainable = False`
     assigned: dict = field(default_factory=dict)  # name -> the expression last assigned
+    owner: ast.ClassDef | None = None  # the class of a method
+    model_names: set = field(default_factory=set)  # parameters the caller gave a model
+    returned: "Taint | None" = None  # what the function's returns hold (for its callers)
 
 
 @dataclass
@@ -138,6 +155,12 @@ class ModuleFacts:
         # name -> line: a trainable variable made by any variable maker (`K.variable`...)
         self.trainable_variables: dict[str, int] = {}
         self.compiles = False  # any .compile(...) call
+        # filled by the checker: the module's functions, layer classes and their attributes
+        self.functions: dict[str, ast.AST] = {}
+        self.class_defs: dict[str, ast.ClassDef] = {}
+        self.class_attributes: dict[int, tuple] = {}
+        self.summaries: dict[tuple, Taint] = {}  # calls followed, by callee and taints
+        self.depth = 0
         assigns, calls, constants = [], [], []
         for node in nodes:  # one pass, dispatching on the exact node type
             kind = type(node)
@@ -163,6 +186,8 @@ class ModuleFacts:
         self.freezes = any(_freezes(node) for node in constants)  # `x.trainable = False`
         # the code itself says which Keras it runs under; else the setting, else Keras 3
         self.keras_stated = self.legacy_keras
+        self.model_factories: set[str] = set()
+        self.model_factories = _model_factories(tree, self)
         for node in assigns:
             self._assignment(node, node.value, dotted(node.value.func))
         for node in calls:
@@ -198,10 +223,36 @@ class ModuleFacts:
         if name in self.classes:
             return name in self.layer_classes  # the module's own `class Model(object)`
         return (last in MODEL_CONSTRUCTORS or ".applications." in f".{name}."
-                or ".layers." in f".{name}." or last in self.layer_classes)
+                or ".layers." in f".{name}." or last in self.layer_classes
+                or name in self.model_factories)
 
 
 WEIGHT_MAKER_CALLS = ("add_weight", "Variable", "add_variable")
+
+
+def _model_factories(tree: ast.Module, facts: "ModuleFacts") -> set[str]:
+    """The module's functions that return a model or a layer they construct
+    (`def build_encoder(): ...; return keras.Model(inputs, outputs)`)."""
+    factories = set()
+    for fn in tree.body:
+        if not isinstance(fn, ast.FunctionDef):
+            continue
+        built = set()
+        for node in ast.walk(fn):
+            if isinstance(node, ast.Assign) and _constructs(node.value, facts):
+                built |= _target_names(node.targets)
+        if any(isinstance(n, ast.Return) and n.value is not None and (
+                _constructs(n.value, facts) or (isinstance(n.value, ast.Name)
+                                                and n.value.id in built))
+               for n in ast.walk(fn)):
+            factories.add(fn.name)
+    return factories
+
+
+def _constructs(value: ast.AST, facts: "ModuleFacts") -> bool:
+    """A constructor call (`keras.Model(...)`), not a layer applied (`Dense(4)(x)`)."""
+    return isinstance(value, ast.Call) and not isinstance(value.func, ast.Call) and \
+        facts.constructs_model(value)
 
 
 def _classes_with_weights(classes: list) -> set[str]:
@@ -233,6 +284,22 @@ WEIGHTLESS_LAYERS = {
     "Concatenate", "Add", "Multiply", "Average", "Maximum", "Minimum", "Subtract", "Dot",
     "ReLU", "LeakyReLU", "Softmax", "ELU", "Resizing", "Rescaling", "InputSpec", "Input",
     "ValueError", "TypeError", "NotImplementedError", "Attention", "Identity", "Masking"}
+
+
+WEIGHTED_LAYERS = {
+    "Dense", "EinsumDense", "Embedding", "LSTM", "GRU", "SimpleRNN", "LSTMCell", "GRUCell",
+    "SimpleRNNCell", "CuDNNLSTM", "CuDNNGRU", "Bidirectional", "TimeDistributed", "RNN",
+    "BatchNormalization", "LayerNormalization", "GroupNormalization", "MultiHeadAttention",
+    "PReLU", "Sequential", "Model", "StackedRNNCells"}
+
+
+def has_weights(layer: str, facts: ModuleFacts) -> bool:
+    """A built-in layer known to own trainable weights, or one of the module's own
+    classes (its body creates weights or weighted layers: see ModuleFacts)."""
+    if layer in facts.layer_classes:
+        return layer in facts.weighted_classes
+    return layer in WEIGHTED_LAYERS or layer.startswith((
+        "Conv", "SeparableConv", "DepthwiseConv", "LocallyConnected"))
 
 
 def _is_layer_class(node: ast.ClassDef) -> bool:
@@ -332,6 +399,37 @@ class FunctionAnalyzer:
             elif isinstance(child, ast.excepthandler):
                 self.run(child.body)
 
+    def stmt_If(self, node: ast.If) -> None:
+        """Each branch from the same state; after it, a name holds what either branch
+        left in it (a value is cut only if it is cut on every path)."""
+        self.ev(node.test)
+        before = dict(self.scope.env)
+        self.run(node.body)
+        taken = self.scope.env
+        self.scope.env = dict(before)
+        self.run(node.orelse)
+        self.scope.env = _merged(before, taken, self.scope.env)
+
+    def stmt_For(self, node) -> None:
+        """The body may run zero times: after the loop, a name holds what it held before
+        or what the body left in it."""
+        items = self.ev(node.iter)
+        before = dict(self.scope.env)
+        for name in _target_names([node.target]):
+            self.scope.env[name] = items
+        self.run(node.body)
+        self.scope.env = _merged(before, before, self.scope.env)
+        self.run(node.orelse)
+
+    stmt_AsyncFor = stmt_For
+
+    def stmt_While(self, node: ast.While) -> None:
+        self.ev(node.test)
+        before = dict(self.scope.env)
+        self.run(node.body)
+        self.scope.env = _merged(before, before, self.scope.env)
+        self.run(node.orelse)
+
     def stmt_FunctionDef(self, node) -> None:
         pass  # analysed as a scope of its own
 
@@ -378,6 +476,7 @@ class FunctionAnalyzer:
         if node.value is None:
             return
         taint = self.ev(node.value)
+        self.scope.returned = taint if self.scope.returned is None else self.scope.returned | taint
         if self.scope.kind == "loss":
             self.report_sink(taint, "the model's output before this loss function returns")
         elif self.scope.kind == "layer_call" and taint.cuts and not taint.recorded:
@@ -450,18 +549,25 @@ class FunctionAnalyzer:
             return taint
         if taint.inputs_only and rule in ("GT103", "GT104"):
             return CLEAN  # a layer computing indices or a mask from its inputs
-        return Taint(cuts=taint.cuts + (Cut(node.lineno, node.col_offset, rule, what),))
+        return Taint(cuts=taint.cuts + (Cut(node.lineno, node.col_offset, rule, what),),
+                     symbolic=taint.symbolic)
 
     def ev_Call(self, node: ast.Call) -> Taint:
         name = dotted(node.func)
         last = name.rsplit(".", 1)[-1]
         root = name.split(".", 1)[0]
+        positional = [self.ev(arg) for arg in node.args]
+        named = {keyword.arg or "**": self.ev(keyword.value) for keyword in node.keywords}
         args = CLEAN
-        for arg in node.args:
-            args = args | self.ev(arg)
-        for keyword in node.keywords:
-            args = args | self.ev(keyword.value)
+        for taint in positional + list(named.values()):
+            args = args | taint
+        if last == "Input" and not node.args[1:]:
+            return Taint(symbolic=True)  # keras.Input(shape=...): a model's input
+        called = self.calls_into_module(node, positional, named, args)
+        if called is not None:
+            return called
         if self.is_model_call(node, name):
+            self.layer_inputs(node, positional)
             return args | self.forward_pass(node)
         if isinstance(node.func, ast.Attribute):
             receiver = self.ev(node.func.value)
@@ -510,6 +616,104 @@ class FunctionAnalyzer:
                             "not among the variables the gradient is asked for.")
         return args
 
+    # ------------------------------------------------------ calls across functions
+    def calls_into_module(self, node: ast.Call, positional: list, named: dict,
+                          args: Taint) -> Taint | None:
+        """What a call returns when it runs code the module defines (a function, a method,
+        a Lambda's function, a layer's `call`), or applies a layer to a model's symbolic
+        tensor; None for any other call."""
+        func = node.func
+        if isinstance(func, ast.Call) and args.symbolic:  # Dense(4)(x), Lambda(f)(x)
+            self.layer_inputs(node, positional)
+            return self.apply_layer(func, positional, named, args)
+        if not (args.connected or args.cuts):
+            return None  # nothing flows in: the callee's own reads are not followed
+        if isinstance(func, ast.Name) and func.id in self.facts.functions:
+            return self.summary(self.facts.functions[func.id], node.args, positional, named)
+        owner = self.scope.owner
+        if owner is not None and isinstance(func, ast.Attribute) and \
+                isinstance(func.value, ast.Name) and func.value.id == "self":
+            method = _method(owner, func.attr)
+            if method is not None and func.attr != "call":
+                return self.summary(method, node.args, positional, named, owner)
+        return None
+
+    def apply_layer(self, layer: ast.Call, positional: list, named: dict,
+                    args: Taint) -> Taint:
+        """A layer built by `layer` applied to symbolic tensors."""
+        name = dotted(layer.func)
+        last = name.rsplit(".", 1)[-1]
+        if last == "Lambda" and layer.args:
+            function = layer.args[0]
+            if isinstance(function, ast.Name):
+                function = self.facts.functions.get(function.id)
+            if isinstance(function, (ast.Lambda, ast.FunctionDef)):
+                extra = {k.arg: CLEAN for k in layer.keywords if k.arg == "arguments"}
+                return self.summary(function, [], positional[:1], extra) | Taint(symbolic=True)
+            return args
+        cls = self.facts.class_defs.get(last)
+        if cls is not None:
+            method = _method(cls, "call")
+            if method is None:
+                return args | Taint(recorded=True, symbolic=True)
+            return self.summary(method, [], positional, named, cls, kind="layer_call") \
+                | Taint(symbolic=True)
+        if has_weights(last, self.facts):
+            return Taint(recorded=True, symbolic=True)
+        return args
+
+    def layer_inputs(self, node: ast.Call, positional: list) -> None:
+        """A symbolic tensor that no gradient reaches any more, fed to a layer or a
+        model: the layers before the cut get nothing from what comes after."""
+        for taint in positional:
+            if taint.symbolic and taint.cuts and not taint.connected:
+                self.report_sink(taint, f"the model's graph before the layer at line "
+                                 f"{node.lineno}")
+
+    def summary(self, definition, arg_nodes: list, positional: list, named: dict,
+                owner: ast.ClassDef | None = None, kind: str = "function") -> Taint:
+        """What `definition` returns when called with arguments holding these taints,
+        read in the caller's recording state. Reports made while reading it are the
+        callee's own lines."""
+        facts = self.facts
+        key = (id(definition), tuple(positional), tuple(sorted(named.items())),
+               self.scope.recording, self.scope.traced, kind)
+        if key in facts.summaries:
+            return facts.summaries[key]
+        fallback = CLEAN
+        for taint in positional + list(named.values()):
+            fallback = fallback | taint
+        if facts.depth >= MAX_CALL_DEPTH:
+            return fallback
+        facts.summaries[key] = fallback  # a recursive call reads this
+        params = [a.arg for a in definition.args.posonlyargs + definition.args.args]
+        if owner is not None and params:
+            params = params[1:]  # self
+        weights, models = facts.class_attributes.get(id(owner), (frozenset(), frozenset()))
+        scope = Scope(getattr(definition, "name", "<lambda>"), kind, self.scope.traced,
+                      weights, models, owner=owner)
+        scope.recording, scope.in_tape = self.scope.recording, self.scope.in_tape
+        for param, taint in zip(params, positional):
+            scope.env[param] = taint
+        for param, node in zip(params, arg_nodes):
+            if self.is_model(node):
+                scope.model_names.add(param)
+        for param, taint in named.items():
+            if param != "**":
+                scope.env[param] = taint
+        analyzer = FunctionAnalyzer(facts, scope, self.out)
+        facts.depth += 1
+        try:
+            if isinstance(definition, ast.Lambda):
+                result = analyzer.ev(definition.body)
+            else:
+                analyzer.run(definition.body)
+                result = scope.returned or CLEAN
+        finally:
+            facts.depth -= 1
+        facts.summaries[key] = result
+        return result
+
     def conversion(self, taint: Taint, node: ast.Call, what: str) -> Taint:
         computing_loss = self.scope.kind == "loss" or self.scope.in_tape
         if taint.recorded and self.scope.traced and computing_loss and what == ".numpy()":
@@ -525,7 +729,8 @@ class FunctionAnalyzer:
 
     def is_model_call(self, node: ast.Call, name: str) -> bool:
         if isinstance(node.func, ast.Name) and (node.func.id in self.facts.models or (
-                node.func.id == "self" and self.scope.kind == "train_step")):
+                node.func.id == "self" and self.scope.kind == "train_step")
+                or node.func.id in self.scope.model_names):
             return True
         if isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name) \
                 and node.func.value.id == "self" and node.func.attr in self.scope.model_attrs:
@@ -550,7 +755,7 @@ class FunctionAnalyzer:
     def is_model(self, node: ast.AST) -> bool:
         """A name the module binds to a Keras model, `self` in a Model, or a model attribute."""
         if isinstance(node, ast.Name):
-            return node.id in self.facts.models or (
+            return node.id in self.facts.models or node.id in self.scope.model_names or (
                 node.id == "self" and self.scope.kind == "train_step")
         return isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
             and node.value.id == "self" and node.attr in self.scope.model_attrs
@@ -603,6 +808,19 @@ class FunctionAnalyzer:
                             f"`{name}`, a tensor, not a variable, and this tape never "
                             f"watches it: add `tape.watch({name})` inside the tape.")
                 return
+
+
+def _merged(before: dict, one: dict, other: dict) -> dict:
+    merged = {}
+    for name in one.keys() | other.keys():
+        a, b = one.get(name, before.get(name, CLEAN)), other.get(name, before.get(name, CLEAN))
+        merged[name] = a if a == b else a | b
+    return merged
+
+
+def _method(cls: ast.ClassDef, name: str):
+    return next((n for n in cls.body if isinstance(n, ast.FunctionDef) and n.name == name),
+                None)
 
 
 def _source_names(sources: ast.AST | None) -> list[str]:

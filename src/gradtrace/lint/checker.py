@@ -39,6 +39,12 @@ def lint_source(source: str, path: str = "<string>", keras: str | None = None) -
         facts.legacy_keras, facts.keras_stated = keras == "2", True
     functions = list(_functions(tree))
     attributes: dict[int, tuple] = {}  # per class, computed once for all its methods
+    facts.functions = {f.name: f for f, owner in functions if owner is None}
+    for node in nodes:
+        if isinstance(node, ast.ClassDef) and node.name in facts.layer_classes:
+            facts.class_defs[node.name] = node
+            attributes[id(node)] = _class_attributes(node, facts)
+    facts.class_attributes = attributes
     FunctionAnalyzer(facts, Scope("<module>", "module"), out).run(tree.body)
     for node, owner in functions:
         scope = _scope_for(node, owner, facts, attributes)
@@ -97,13 +103,13 @@ def _scope_for(node, owner: ast.ClassDef | None, facts: ModuleFacts, attributes)
             attributes[id(owner)] = _class_attributes(owner, facts)
         weights, models = attributes[id(owner)]
         if node.name == "call":
-            scope = Scope(node.name, "layer_call", traced, weights, models)
+            scope = Scope(node.name, "layer_call", traced, weights, models, owner=owner)
             if len(params) >= 2:
                 scope.env[params[1]] = Taint(recorded=True, inputs_only=True)
             return scope
         if node.name == "train_step":
-            return Scope(node.name, "train_step", True, frozenset(), models)
-        return Scope(node.name, "function", traced, frozenset(), models)
+            return Scope(node.name, "train_step", True, frozenset(), models, owner=owner)
+        return Scope(node.name, "function", traced, frozenset(), models, owner=owner)
     # A metric has a loss's signature; only what compile() takes as a loss, or what is
     # named a loss, is read as one.
     # A pure NumPy function (a reference implementation, a metric) is not a loss either.

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import ast
 
-from gradtrace.lint.analysis import Diagnostic, ModuleFacts, _is_layer_class, dotted
+from gradtrace.lint.analysis import Diagnostic, ModuleFacts, _is_layer_class, dotted, has_weights
 
 WEIGHT_MAKERS = ("add_weight", "Variable", "add_variable", "variable")
 # what `build` may read of a weight without computing from it
@@ -316,26 +316,10 @@ def _what_it_makes(call: ast.Call, facts: ModuleFacts, imported: set, in_method:
         return f"`{name}(...)` (a layer with its own variables)"
     if last in ("Sequential", "Model") or last in facts.layer_classes or name in imported or (
             (".layers." in f".{name}" or name.startswith("layers.")) and last[:1].isupper()):
-        if not _has_weights(last, facts):
+        if not has_weights(last, facts):
             return ""
         return f"`{name}(...)`"
     return ""
-
-
-WEIGHTED_LAYERS = {
-    "Dense", "EinsumDense", "Embedding", "LSTM", "GRU", "SimpleRNN", "LSTMCell", "GRUCell",
-    "SimpleRNNCell", "CuDNNLSTM", "CuDNNGRU", "Bidirectional", "TimeDistributed", "RNN",
-    "BatchNormalization", "LayerNormalization", "GroupNormalization", "MultiHeadAttention",
-    "PReLU", "Sequential", "Model", "StackedRNNCells"}
-
-
-def _has_weights(layer: str, facts: ModuleFacts) -> bool:
-    """A built-in layer known to own trainable weights, or one of the module's own
-    classes (its body creates weights or weighted layers: see ModuleFacts)."""
-    if layer in facts.layer_classes:
-        return layer in facts.weighted_classes
-    return layer in WEIGHTED_LAYERS or layer.startswith((
-        "Conv", "SeparableConv", "DepthwiseConv", "LocallyConnected"))
 
 
 def _trainable_call(call: ast.Call) -> bool:

@@ -1,0 +1,120 @@
+"""`gradtrace lint` follows values into the code the module defines: functions and methods
+called with a model's values, the function of a `Lambda` layer and a layer's `call()`
+applied in a functional model; branches merge, so a cut counts only on every path."""
+import textwrap
+
+from gradtrace.lint.checker import lint_source
+
+
+def lint(code: str) -> list[tuple[str, int]]:
+    return [(d.rule, d.line) for d in lint_source(textwrap.dedent(code))]
+
+
+def test_an_argmax_lambda_between_two_parts_of_a_functional_model_is_the_cut():
+    assert lint("""
+        import tensorflow as tf
+        from tensorflow.keras import layers
+        inputs = layers.Input((8,))
+        scores = layers.Dense(4)(inputs)
+        labels = layers.Lambda(lambda t: tf.cast(tf.argmax(t, -1), "float32"))(scores)
+        outputs = layers.Dense(1)(labels[:, None])
+    """) == [("GT103", 6)]
+
+
+def test_a_lambda_computing_a_mask_from_the_model_inputs_is_not_a_cut():
+    assert lint("""
+        import tensorflow as tf
+        from tensorflow.keras import layers
+        tokens = layers.Input((8,))
+        mask = layers.Lambda(lambda t: tf.cast(tf.not_equal(t, 0), "float32"))(tokens)
+        hidden = layers.Dense(4)(tokens)
+        outputs = layers.Dense(1)(hidden * mask[:, :1])
+    """) == []
+
+
+def test_a_layer_whose_call_rounds_its_input_is_a_cut_when_applied_after_weights():
+    assert lint("""
+        import tensorflow as tf
+        from tensorflow import keras
+
+        class Round(keras.layers.Layer):
+            def call(self, x):
+                return tf.round(x)
+
+        inputs = keras.Input((8,))
+        outputs = Round()(keras.layers.Dense(1)(inputs))
+        head = keras.layers.Dense(1)(outputs)
+    """) == [("GT103", 7)]
+
+
+def test_numpy_inside_a_helper_called_in_the_tape_is_reported_in_the_helper():
+    assert lint("""
+        import numpy as np
+        import tensorflow as tf
+        model = tf.keras.Sequential([tf.keras.layers.Dense(1)])
+
+        def error(pred, y):
+            return np.mean((np.asarray(pred) - y) ** 2)
+
+        with tf.GradientTape() as tape:
+            loss = error(model(x), y)
+        grads = tape.gradient(loss, model.trainable_variables)
+    """) == [("GT101", 7)]
+
+
+def test_a_helper_given_the_model_runs_its_forward_pass_where_it_is_called():
+    """The parameter holds the caller's model: calling it inside the helper, itself
+    called inside the tape, is recorded."""
+    assert lint("""
+        import tensorflow as tf
+        model = tf.keras.Sequential([tf.keras.layers.Dense(1)])
+
+        def predict_mean(net, x):
+            return tf.reduce_mean(net(x))
+
+        with tf.GradientTape() as tape:
+            loss = predict_mean(model, x)
+        grads = tape.gradient(loss, model.trainable_variables)
+    """) == []
+
+
+def test_a_stop_gradient_on_one_branch_only_leaves_the_value_connected():
+    """capsule routing: the inner iterations use the stopped value, the last one the
+    value itself."""
+    assert lint("""
+        import tensorflow as tf
+        from tensorflow import keras
+
+        def routing(u_hat, n):
+            stopped = tf.stop_gradient(u_hat)
+            for i in range(n):
+                if i == n - 1:
+                    v = tf.reduce_sum(u_hat, 1)
+                else:
+                    v = tf.reduce_sum(stopped, 1)
+            return v
+
+        class Capsules(keras.layers.Layer):
+            def build(self, shape):
+                self.w = self.add_weight(shape=(shape[-1], 4))
+            def call(self, x):
+                return routing(tf.matmul(x, self.w), 3)
+    """) == []
+
+
+def test_a_model_a_module_function_builds_is_a_model_where_its_result_is_stored():
+    assert lint("""
+        import tensorflow as tf
+        from tensorflow import keras
+
+        def build_encoder():
+            inputs = keras.Input((4,))
+            return keras.Model(inputs, keras.layers.Dense(2)(inputs))
+
+        encoder = build_encoder()
+        for x in data:
+            code = encoder(x)
+            with tf.GradientTape() as tape:
+                loss = tf.reduce_mean(code ** 2)
+            grads = tape.gradient(loss, encoder.trainable_variables)
+    """) == [("GT107", 11)]
