@@ -118,3 +118,59 @@ def test_a_model_a_module_function_builds_is_a_model_where_its_result_is_stored(
                 loss = tf.reduce_mean(code ** 2)
             grads = tape.gradient(loss, encoder.trainable_variables)
     """) == [("GT107", 11)]
+
+
+def test_a_compiled_loss_reading_the_models_symbolic_outputs_from_the_module():
+    """RaGAN: `relGenLoss(y_true, y_pred)` ignores its arguments and reads `disc_r` and
+    `disc_f`, outputs of a forward pass made once, when the model was built."""
+    found = lint_source(textwrap.dedent("""
+        from tensorflow.keras import Model, backend as K
+        from tensorflow.keras.layers import Input, Dense
+        real = Input((4,))
+        disc = Model(real, Dense(1)(real))
+        disc_r = disc(real)
+
+        def rel_loss(y_true, y_pred):
+            return -K.mean(K.log(K.sigmoid(disc_r - K.mean(disc_r)) + y_pred))
+
+        train = Model(real, disc_r)
+        train.compile("sgd", [rel_loss])
+    """))
+    assert [(d.rule, d.line, d.variant, d.names) for d in found] == [
+        ("GT107", 9, "captured_symbolic", ["disc_r"])]
+
+
+def test_a_layer_method_reading_encoder_outputs_from_the_module_names_each_once():
+    found = lint_source(textwrap.dedent("""
+        from tensorflow import keras
+        from tensorflow.keras import backend as K
+        inputs = keras.Input((4,))
+        z_mu = keras.layers.Dense(2)(inputs)
+        z_sigma = keras.layers.Dense(2)(inputs)
+
+        class VAELoss(keras.layers.Layer):
+            def kl(self):
+                return K.mean(1 + z_sigma - K.square(z_mu) - K.exp(z_sigma))
+            def call(self, x):
+                self.add_loss(self.kl())
+                return x
+    """))
+    assert [(d.rule, d.line, d.names) for d in found] == [("GT107", 10, ["z_sigma", "z_mu"])]
+
+
+def test_symbolic_tensors_a_function_receives_or_builds_models_from_are_fine():
+    assert lint("""
+        from tensorflow import keras
+        inputs = keras.Input((4,))
+        z_mu = keras.layers.Dense(2)(inputs)
+
+        def kl_loss(y_true, y_pred):
+            return keras.ops.mean(y_pred ** 2)
+
+        def build(z_mu):
+            return keras.Model(inputs, z_mu)
+
+        model = build(z_mu)
+        model.add_loss(keras.ops.mean(z_mu ** 2))
+        model.compile("adam", loss=kl_loss)
+    """) == []

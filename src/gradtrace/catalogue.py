@@ -14,6 +14,7 @@ _VARIANT_WORDS = {
     "non_trainable": "the variables are non-trainable",
     "model_part": "a whole part of the model is left out",
     "made_in_step": "the variables are made inside the step",
+    "hand_listed": "a model lists its trainable variables by hand and leaves some out",
     "unfrozen_after_compile": "layers were unfrozen after compile",
     "unfrozen_during_fit": "layers were unfrozen while fit ran",
     "integer_tensor": "the gradient is asked for an integer tensor",
@@ -24,7 +25,9 @@ _VARIANT_WORDS = {
     "output_without_loss": "a model output has no loss in `compile`",
     "held_by_container": "layers were unfrozen inside a frozen model",
     "loss_callable": "the optimizer calls a loss function under its own tape",
+    "captured_symbolic": "a loss function or a layer reads a functional model's symbolic tensor from outside",
     "made_after_target": "the tensor asked about was made after the target",
+    "swapped_arguments": "the loss and the variables are given the wrong way round",
     "constant_target": "the target is made from constants alone",
     "used_in_lambda": "a Lambda layer's function calls other layers",
     "variable_in_lambda": "a Lambda layer's function uses a variable",
@@ -212,6 +215,12 @@ _CAUSES = [
             ("added_after_gradient", "Add the term to the loss inside the tape, before "
              "`tape.gradient`: `loss = data_loss + l2 * tf.add_n([tf.nn.l2_loss(w) for w in "
              "weights])` within the `with tf.GradientTape()` block."),
+            ("captured_symbolic", "Give the code the tensor as an input instead of "
+             "reading it from outside: a layer takes `[x, z_mean, z_log_var]` and computes the "
+             "term from its inputs in `call()`; a loss given to `compile` sees only `y_true` and "
+             "`y_pred`, so make the tensor an output of the model and compute from `y_pred`, "
+             "or add the term with `model.add_loss(...)` on the functional model, or write a "
+             "`train_step` that computes it under its tape."),
             ("loss_callable", "Call the model inside the loss function given to the "
              "optimizer (`minimize(loss_fn, var_list)` runs `loss_fn` under its own tape), "
              "not before it."),
@@ -230,6 +239,10 @@ _CAUSES = [
         why="The loss does not depend on the requested variables, so their gradient is None.",
         fix="Ask for the variables of the model that the loss depends on.",
         variant_fixes=(
+            ("swapped_arguments", "Put the loss first and the variables second: "
+             "`tape.gradient(loss, model.trainable_variables)`; tf-keras' "
+             "`optimizer.get_updates(loss=loss, params=model.trainable_weights)` (Keras 1 took "
+             "the parameters first)."),
             ("made_after_target", "Ask for the gradient with respect to the tensor the "
              "target was computed from (`tape.gradient(losses, inputs)`), then index the "
              "result, instead of slicing the input after the loss."),
@@ -306,6 +319,9 @@ _CAUSES = [
         "asked for and never trained.",
         fix="Create the weight with `self.add_weight(...)` in `__init__` or `build`.",
         variant_fixes=(
+            ("hand_listed", "Let Keras list the variables: drop the `trainable_variables` "
+             "override (Keras tracks every layer the model assigns to `self`), or make the list "
+             "name each layer `call` uses, once."),
             ("made_in_step", "Create layers and variables once, in `__init__` or `build` (or "
              "outside the tf.function), and only use them in `call` or the step."),
             ("used_in_lambda", "Call the layers (or the model) on the tensors directly, "

@@ -1013,3 +1013,75 @@ def test_a_nan_that_a_numpy_input_brings_in_at_a_later_step_is_traced_to_its_lin
     assert (finding.cause, finding.variant) == ("nonfinite_gradient", "nonfinite_input")
     assert finding.location.line == line_of("nan-made")
     assert "`returns`" in finding.message and finding.variables == ["policy"]
+
+
+class _HandListedActor(keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.first = keras.layers.Dense(4, name="first")
+        self.second = keras.layers.Dense(4, name="second")
+
+    def call(self, x):
+        return self.second(self.first(x))
+
+    @property
+    def trainable_variables(self):
+        return self.first.trainable_variables + \
+            self.first.trainable_variables  # <- listed-twice
+
+
+def test_a_hand_listed_trainable_variables_that_forgets_a_layer_points_at_the_repeat():
+    actor = _HandListedActor()
+    x = tf.ones((2, 3))
+    actor(x)
+
+    @gradtrace.explain()
+    def step():
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_sum(actor(x))
+        return tape.gradient(loss, actor.trainable_variables)
+
+    finding = first_finding(step)
+    assert (finding.cause, finding.variant) == ("untracked_variable", "hand_listed")
+    assert finding.location.line == line_of("listed-twice")
+    assert sorted(v.rsplit("/", 1)[-1] for v in finding.variables) == ["bias", "kernel"]
+    assert all("second" in v for v in finding.variables)
+
+
+class _HandListedComplete(_HandListedActor):
+    @property
+    def trainable_variables(self):
+        return self.first.trainable_variables + self.second.trainable_variables
+
+
+def test_a_hand_listed_trainable_variables_that_names_every_layer_is_fine():
+    actor = _HandListedComplete()
+    x = tf.ones((2, 3))
+    actor(x)
+
+    @gradtrace.explain()
+    def step():
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_sum(actor(x))
+        return tape.gradient(loss, actor.trainable_variables)
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        step()
+    assert not [w for w in caught if isinstance(w.message, gradtrace.GradientWarning)]
+
+
+def test_the_loss_and_the_variables_swapped_are_wrong_sources_at_the_call():
+    w = tf.Variable([[1.0], [2.0]], name="swapped_w")
+    x = tf.constant([[1.0, 1.0]])
+
+    @gradtrace.explain()
+    def step():
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_sum(tf.matmul(x, w))
+        return tape.gradient([w], loss)  # <- swapped
+
+    finding = first_finding(step)
+    assert (finding.cause, finding.variant) == ("wrong_sources", "swapped_arguments")
+    assert finding.location.line == line_of("swapped")
+    assert finding.variables == ["swapped_w"]

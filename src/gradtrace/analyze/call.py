@@ -48,6 +48,7 @@ class GradientCall:
     loss_callable_at: Location | None = None  # `minimize(loss_fn)`: where loss_fn is defined
     variables: dict = field(default_factory=dict)  # source key -> the variable asked about
     loss_value: float | None = None  # an eager scalar target's value
+    target_variables: tuple = ()  # names of variables given as the target (arguments swapped)
     _ancestry: Ancestry | None = None
     _graphs: dict = field(default_factory=dict)  # the picture for each blocker
     _blockers: dict = field(default_factory=dict)  # first_blocker's answers, per route step
@@ -95,7 +96,9 @@ class GradientCall:
         variables = {b.key: s for b, s in zip(built, flat_sources) if b.is_variable}
         return cls(recorder, tape, info, flow, compiled, target_keys, target_type,
                    built, results, exc, location, custom_nones, watched, frame,
-                   _loss_callable_location(call_frame), variables, _scalar_value(flat_targets))
+                   _loss_callable_location(call_frame), variables, _scalar_value(flat_targets),
+                   target_variables=tuple(_variable_path(t) for t in flat_targets
+                                          if hasattr(t, "assign")))
 
     @property
     def ancestry(self) -> Ancestry:
@@ -205,6 +208,11 @@ def _local_names(frame) -> dict[int, str]:
             if not name.startswith("_") and not name.startswith("ag__"):
                 names.setdefault(id(value), name)
     return names
+
+
+def _variable_path(variable) -> str:
+    name = getattr(variable, "path", None) or getattr(variable, "name", "") or "?"
+    return name.removesuffix(":0")
 
 
 def sources_location(call: GradientCall) -> Location | None:

@@ -40,6 +40,10 @@ def explain_exception(recorder, exc: BaseException) -> list[Finding]:
             return [_custom_gradient_without_variables(candidate, text)]
         if "cannot add new elements of state" in text:
             return [_state_added_in_call(candidate)]
+        if "symbolic input/output, to a TF API" in text:
+            found = _captured_symbolic(candidate)
+            if found is not None:
+                return [found]
         if "were created within a Lambda layer" in text:
             return [_made_in_lambda(recorder, candidate, text)]
         if "not tf.Tensor or tf.Variable" in text:
@@ -357,6 +361,57 @@ def _tensor_loss_without_tape(exc: BaseException) -> Finding:
         "optimizer cannot trace back how it was computed. Pass a callable that computes the "
         "loss (`minimize(lambda: compute_loss(x), var_list)`), or compute it inside `with "
         "tf.GradientTape() as tape:` and call `tape.gradient`.")
+
+
+def _captured_symbolic(exc: BaseException) -> Finding | None:
+    """tf-keras refuses a functional model's symbolic tensor (a KerasTensor) fed to a TF
+    API while the model trains: a loss function or a layer read one from the module, a
+    forward pass that ran once, when the model was built. The traceback stops in Keras,
+    after the user's function returned; the code itself says which one reads it (the
+    linter's reading), and the script's globals hold the tensors it names."""
+    from gradtrace.lint.checker import lint_source
+
+    for frame in frames.traceback_frames(exc.__traceback__):
+        path = frame.f_code.co_filename
+        if frame.f_code.co_name != "<module>" or not frames.is_user_file(path):
+            continue
+        try:
+            with open(path, encoding="utf-8") as source:
+                text = source.read()
+        except OSError:
+            continue
+        for diagnostic in lint_source(text, path):
+            if diagnostic.variant == "captured_symbolic":
+                tensors = [frame.f_globals.get(name) for name in diagnostic.names]
+                return Finding(
+                    cause="outside_tape", variant="captured_symbolic",
+                    variables=_weights_upstream(tensors),
+                    location=Location(path, diagnostic.line, diagnostic.function),
+                    message=diagnostic.message + " TensorFlow's error names the tensor the "
+                    "loss computed from it.")
+    return None
+
+
+def _weights_upstream(tensors: list) -> list[str]:
+    """The trainable weights of the layers a tf-keras KerasTensor was computed by."""
+    names, seen, pending = [], set(), [t for t in tensors if t is not None]
+    while pending:
+        tensor = pending.pop()
+        history = getattr(tensor, "_keras_history", None)
+        layer = getattr(history, "layer", None)
+        if layer is None or id(tensor) in seen:
+            continue
+        seen.add(id(tensor))
+        # the weights' own flag: `layer.trainable = False` (a GAN's alternation) hides
+        # them from trainable_weights at this moment
+        for weight in getattr(layer, "weights", []):
+            if getattr(weight, "trainable", False) and _variable_name(weight) not in names:
+                names.append(_variable_name(weight))
+        nodes = getattr(layer, "_inbound_nodes", [])
+        if history.node_index < len(nodes):
+            inputs = getattr(nodes[history.node_index], "keras_inputs", [])
+            pending.extend(inputs)
+    return names
 
 
 def _variable_name(variable) -> str:

@@ -17,6 +17,7 @@ from gradtrace.analyze.cuts import cut_finding, op_location
 from gradtrace.analyze.evidence import PY_FUNC_OPS, forget_registrations
 from gradtrace.analyze.gradient_values import value_findings, zero_by_construction
 from gradtrace.analyze.nothing_requested import nothing_requested, untracked_variables
+from gradtrace.analyze.hand_listed import hand_listed_variables
 from gradtrace.analyze.tensor_sources import numpy_target, tensor_source
 from gradtrace.analyze.unused import non_trainable, output_without_loss, unexplained
 from gradtrace.findings import Finding, Location, PathStep
@@ -41,7 +42,8 @@ def _diagnose(call: GradientCall) -> list[Finding]:
         return []
     if not call.sources and call.target_keys:
         return nothing_requested(call)
-    findings = untracked_variables(call) if call.target_keys else []
+    findings = (untracked_variables(call) or hand_listed_variables(call)) \
+        if call.target_keys else []
     missing = [s for s, r in zip(call.sources, call.results) if r is None]
     if missing:
         findings += _explain_missing(call, missing)

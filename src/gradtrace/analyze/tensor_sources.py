@@ -218,6 +218,8 @@ def _shared_input(call: GradientCall, source: Source):
 
 
 def numpy_target(call: GradientCall, missing: list[Source]) -> Finding:
+    if call.target_variables and missing and not any(s.is_variable for s in call.sources):
+        return _swapped_arguments(call)
     if call.tape_info.predicts:
         return _target_from_predict(call, missing, call.tape_info.predicts[-1])
     for conversion in reversed(call.tape_info.conversions):
@@ -231,6 +233,18 @@ def numpy_target(call: GradientCall, missing: list[Source]) -> Finding:
     return _numpy_target_from_source(call, missing) or call.finding(
         "numpy_conversion", missing, call.location,
         f"The loss passed to tape.gradient is a {call.target_type}, not a tensor.")
+
+
+def _swapped_arguments(call: GradientCall) -> Finding:
+    """Variables as the target and a tensor as the source: `get_updates(params, loss)` in
+    the Keras 1 order, or `tape.gradient(weights, loss)`."""
+    return Finding(
+        cause="wrong_sources", variables=list(call.target_variables), location=call.location,
+        severity="error", variant="swapped_arguments",
+        message="The loss and the variables are swapped: the gradient was asked of the "
+        f"variables ({call.target_type}s) with respect to the loss tensor, so nothing connects "
+        "them that way round. The loss comes first: `tape.gradient(loss, variables)`, "
+        "`optimizer.get_updates(loss=loss, params=model.trainable_weights)`.")
 
 
 def _target_from_predict(call: GradientCall, missing: list[Source], predict) -> Finding:

@@ -105,7 +105,8 @@ def _finding(path: Path, diagnostic) -> LintFinding:
     rule = RULES[diagnostic.rule]
     location = Location(str(path), diagnostic.line, diagnostic.function)
     return LintFinding(rule.code, Finding(cause=rule.cause, message=diagnostic.message,
-                                          location=location), diagnostic.col + 1)
+                                          location=location, variant=diagnostic.variant),
+                       diagnostic.col + 1)
 
 
 def _error(path: Path, line: int, message: str) -> LintError:

@@ -94,6 +94,8 @@ class Diagnostic:
     col: int
     function: str
     message: str
+    variant: str = ""  # the cause's shape, as the catalogue names it (its own fix)
+    names: list = field(default_factory=list)  # the user's names the finding is about
 
 
 @dataclass
@@ -116,6 +118,10 @@ class Scope:
     owner: ast.ClassDef | None = None  # the class of a method
     model_names: set = field(default_factory=set)  # parameters the caller gave a model
     returned: "Taint | None" = None  # what the function's returns hold (for its callers)
+    # a loss given to compile() or a layer's method: code Keras runs when the model trains
+    runs_in_training: bool = False
+    local_names: frozenset = frozenset()  # parameters and names the function assigns
+    captured: "Diagnostic | None" = None  # the finding on the symbolic tensors it captures
 
 
 @dataclass
@@ -160,6 +166,8 @@ class ModuleFacts:
         self.class_defs: dict[str, ast.ClassDef] = {}
         self.class_attributes: dict[int, tuple] = {}
         self.summaries: dict[tuple, Taint] = {}  # calls followed, by callee and taints
+        # module-level names holding a functional model's symbolic tensors -> their line
+        self.symbolic_globals: dict[str, int] = {}
         self.depth = 0
         assigns, calls, constants = [], [], []
         for node in nodes:  # one pass, dispatching on the exact node type
@@ -212,10 +220,9 @@ class ModuleFacts:
                                       if isinstance(n, ast.Name))
         elif last == "compile":
             self.compiles = True
-            for keyword in node.keywords:
-                if keyword.arg == "loss":
-                    self.losses.update(n.id for n in ast.walk(keyword.value)
-                                       if isinstance(n, ast.Name))
+            given = [k.value for k in node.keywords if k.arg == "loss"] + node.args[1:2]
+            for value in given:  # compile(optimizer, loss) or compile(loss=...)
+                self.losses.update(n.id for n in ast.walk(value) if isinstance(n, ast.Name))
 
     def constructs_model(self, call: ast.Call, name: str | None = None) -> bool:
         name = dotted(call.func) if name is None else name
@@ -443,6 +450,10 @@ class FunctionAnalyzer:
         for name in _target_names(node.targets):
             self.scope.env[name] = taint
             self.scope.assigned[name] = node.value
+            if self.scope.kind == "module" and taint.symbolic and taint.connected:
+                self.facts.symbolic_globals[name] = node.lineno
+            elif self.scope.kind == "module":
+                self.facts.symbolic_globals.pop(name, None)
         for name in _target_names(node.targets):
             if _makes_tensor(node.value):
                 self.scope.tensors[name] = node.lineno
@@ -516,7 +527,24 @@ class FunctionAnalyzer:
         return taint
 
     def ev_Name(self, node: ast.Name) -> Taint:
+        if self.scope.runs_in_training and node.id not in self.scope.local_names \
+                and node.id in self.facts.symbolic_globals:
+            self.captured_symbolic(node)
         return self.scope.env.get(node.id, CLEAN)
+
+    def captured_symbolic(self, node: ast.Name) -> None:
+        """One finding per function, naming every symbolic tensor it captures."""
+        if self.scope.captured is not None:
+            if node.id not in self.scope.captured.names:
+                self.scope.captured.names.append(node.id)
+            return
+        self.report("GT107", node, f"`{node.id}` is a symbolic tensor of the functional "
+                    f"model built at line {self.facts.symbolic_globals[node.id]}, read here by "
+                    f"`{self.scope.name}`, which runs when the model trains: it holds no "
+                    "batch's values and is not part of the step's forward pass, so Keras "
+                    "refuses it (or the loss gets no gradient through it).")
+        self.scope.captured = self.out[-1]
+        self.scope.captured.variant, self.scope.captured.names = "captured_symbolic", [node.id]
 
     def ev_Constant(self, node) -> Taint:
         return CLEAN

@@ -10,7 +10,7 @@ from gradtrace.lint.analysis import (
     _is_layer_class, _target_names, _trainable, dotted,
 )
 from gradtrace.lint.layer_state import (
-    check_lambda_functions, check_made_in_call, extends_keras_layer, check_weights_computed_in_build,
+    NOT_RUN_BY_CALL, check_lambda_functions, check_made_in_call, extends_keras_layer, check_weights_computed_in_build,
     imported_layer_names,
 )
 from gradtrace.lint.rules import SYNTAX_ERROR
@@ -48,6 +48,10 @@ def lint_source(source: str, path: str = "<string>", keras: str | None = None) -
     FunctionAnalyzer(facts, Scope("<module>", "module"), out).run(tree.body)
     for node, owner in functions:
         scope = _scope_for(node, owner, facts, attributes)
+        scope.runs_in_training = node.name in facts.losses or (
+            owner is not None and _is_layer_class(owner) and node.name not in NOT_RUN_BY_CALL)
+        if scope.runs_in_training:
+            scope.local_names = _local_names(node)
         FunctionAnalyzer(facts, scope, out).run(node.body)
     if facts.compiles:
         for scope_node in [tree] + [f for f, _ in functions]:
@@ -124,6 +128,18 @@ def _scope_for(node, owner: ast.ClassDef | None, facts: ModuleFacts, attributes)
                 scope.env[name] = Taint(recorded=True)
             return scope
     return Scope(node.name, "function", traced)
+
+
+def _local_names(fn) -> frozenset:
+    args = fn.args
+    names = {a.arg for a in args.posonlyargs + args.args + args.kwonlyargs}
+    names.update(a.arg for a in (args.vararg, args.kwarg) if a is not None)
+    for node in ast.walk(fn):
+        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            names.add(node.id)
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            names.difference_update(node.names)
+    return frozenset(names)
 
 
 def _uses_tensorflow(fn) -> bool:
