@@ -186,3 +186,50 @@ def run_plain(script: Path, framework: str) -> Run:
     done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
                           env=environment(framework), cwd=script.parent, timeout=600)
     return Run(done.returncode, done.stdout, done.stderr, None)
+
+
+LINT_XFAIL_FILE = REALWORLD / "lint_xfail.json"
+
+
+def lint_xfail_reasons() -> dict[str, str]:
+    """Programs whose cause the source shows but `gradtrace lint` does not find yet, by
+    file name, with what it would need to follow (tests/realworld/lint_xfail.json)."""
+    if not LINT_XFAIL_FILE.exists():
+        return {}
+    return json.loads(LINT_XFAIL_FILE.read_text())["programs"]
+
+
+def lint_visible(case: Case) -> str:
+    """"" when the program's cause can be seen in its source, else why only a run sees it."""
+    from gradtrace.lint.rules import RUN_ONLY
+
+    if case.healthy:
+        return ""
+    if case.cause in RUN_ONLY:
+        return f"{case.cause}: {RUN_ONLY[case.cause]}"
+    if not case.static:
+        return f"{case.cause} is visible only by running this program (static: false)"
+    return ""
+
+
+def lint_judge(case: Case) -> str:
+    """Why `gradtrace lint` is wrong on the program, or "" when it is right: a healthy
+    program gets no finding; a failing one's first finding has its cause (or an `also`
+    cause) at one of its lines. Judge only programs whose cause is lint-visible."""
+    from gradtrace.lint import lint_paths
+
+    found = lint_paths([str(case.path)])
+    if found.errors:
+        return f"lint could not read it: {found.errors[0]}"
+    findings = [f.finding for f in found.findings]
+    if case.healthy:
+        return f"false alarm: {findings[0].cause} at line {findings[0].location.line}" \
+            if findings else ""
+    if not findings:
+        return "nothing found"
+    first = findings[0]
+    if first.cause != case.cause and first.cause not in case.also:
+        return f"cause: expected {case.cause}, got {first.cause} at line {first.location.line}"
+    if first.location.line not in case.lines:
+        return f"line: expected {case.lines}, got {first.cause} at line {first.location.line}"
+    return ""
