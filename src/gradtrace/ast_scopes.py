@@ -13,3 +13,12 @@ def own_nodes(scope: ast.AST):
         if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef,
                                  ast.Lambda)):
             stack.extend(ast.iter_child_nodes(node))
+
+
+def walked(node: ast.AST) -> list:
+    """`ast.walk(node)` as a list, computed once per node of a tree the caller parsed
+    (the linter's class-level rules each read every class)."""
+    nodes = node.__dict__.get("_walked")
+    if nodes is None:
+        nodes = node._walked = list(ast.walk(node))
+    return nodes

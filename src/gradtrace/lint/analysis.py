@@ -22,6 +22,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
+from gradtrace.ast_scopes import walked
 from gradtrace.lint.no_gradient_ops import NO_GRADIENT_FUNCTIONS
 
 NUMPY_MODULES = {"np", "numpy", "onp"}
@@ -41,6 +42,7 @@ TENSOR_MAKERS = {"constant", "convert_to_tensor", "zeros", "ones", "fill", "norm
                  "ones_like", "identity", "cast", "stack", "concat", "reshape", "expand_dims"}
 MODEL_CONSTRUCTORS = ("Sequential", "Model", "Functional", "load_model", "clone_model")
 LAYER_BASES = ("Layer", "Model", "Sequential")
+LAYER_MODULES = ("layers", "models", "keras")  # `from keras.layers import Dense`
 MAX_CALL_DEPTH = 4  # calls followed into callees, nested
 
 
@@ -161,6 +163,9 @@ class ModuleFacts:
         # name -> line: a trainable variable made by any variable maker (`K.variable`...)
         self.trainable_variables: dict[str, int] = {}
         self.compiles = False  # any .compile(...) call
+        # names imported from a Keras layers or models module: `Dense`, `Sequential`
+        self.imported_layers: set[str] = set()
+        self.lambda_calls: list[ast.Call] = []  # `Lambda(fn)` calls
         # filled by the checker: the module's functions, layer classes and their attributes
         self.functions: dict[str, ast.AST] = {}
         self.class_defs: dict[str, ast.ClassDef] = {}
@@ -188,6 +193,10 @@ class ModuleFacts:
                 names = [a.name for a in node.names] + [getattr(node, "module", None) or ""]
                 if any(n.split(".")[0] == "tf_keras" for n in names):
                     self.legacy_keras = True
+                if kind is ast.ImportFrom and node.module and "keras" in node.module and \
+                        node.module.rsplit(".", 1)[-1] in LAYER_MODULES:
+                    self.imported_layers.update(a.asname or a.name for a in node.names
+                                                if a.name[:1].isupper())
         self.weighted_classes = _classes_with_weights(
             [n for n in nodes if type(n) is ast.ClassDef and n.name in self.layer_classes])
         self.legacy_keras = self.legacy_keras or _sets_legacy_keras(constants + calls)
@@ -195,7 +204,7 @@ class ModuleFacts:
         # the code itself says which Keras it runs under; else the setting, else Keras 3
         self.keras_stated = self.legacy_keras
         self.model_factories: set[str] = set()
-        self.model_factories = _model_factories(tree, self)
+        self.model_factories = _model_factories(tree, self, assigns)
         for node in assigns:
             self._assignment(node, node.value, dotted(node.value.func))
         for node in calls:
@@ -215,6 +224,8 @@ class ModuleFacts:
 
     def _call(self, node: ast.Call, callee: str) -> None:
         last = callee.rsplit(".", 1)[-1]
+        if last == "Lambda" and node.args:
+            self.lambda_calls.append(node)
         if last in ("numpy_function", "py_function", "py_func") and node.args:
             self.numpy_helpers.update(n.id for n in ast.walk(node.args[0])
                                       if isinstance(n, ast.Name))
@@ -237,21 +248,22 @@ class ModuleFacts:
 WEIGHT_MAKER_CALLS = ("add_weight", "Variable", "add_variable")
 
 
-def _model_factories(tree: ast.Module, facts: "ModuleFacts") -> set[str]:
-    """The module's functions that return a model or a layer they construct
-    (`def build_encoder(): ...; return keras.Model(inputs, outputs)`)."""
+def _model_factories(tree: ast.Module, facts: "ModuleFacts", assigns: list) -> set[str]:
+    """The module's functions whose result the module assigns and that return a model or
+    a layer they construct (`def build_encoder(): ...; return keras.Model(inputs, outputs)`)."""
+    called = {a.value.func.id for a in assigns if isinstance(a.value.func, ast.Name)}
     factories = set()
     for fn in tree.body:
-        if not isinstance(fn, ast.FunctionDef):
+        if not isinstance(fn, ast.FunctionDef) or fn.name not in called:
             continue
-        built = set()
+        built, returned = set(), []
         for node in ast.walk(fn):
             if isinstance(node, ast.Assign) and _constructs(node.value, facts):
                 built |= _target_names(node.targets)
-        if any(isinstance(n, ast.Return) and n.value is not None and (
-                _constructs(n.value, facts) or (isinstance(n.value, ast.Name)
-                                                and n.value.id in built))
-               for n in ast.walk(fn)):
+            elif isinstance(node, ast.Return) and node.value is not None:
+                returned.append(node.value)
+        if any(_constructs(v, facts) or (isinstance(v, ast.Name) and v.id in built)
+               for v in returned):
             factories.add(fn.name)
     return factories
 
@@ -269,7 +281,7 @@ def _classes_with_weights(classes: list) -> set[str]:
     uses: dict[str, set] = {}
     weighted = set()
     for cls in classes:
-        names = {dotted(n.func).rsplit(".", 1)[-1] for n in ast.walk(cls)
+        names = {dotted(n.func).rsplit(".", 1)[-1] for n in walked(cls)
                  if isinstance(n, ast.Call)}
         uses[cls.name] = names
         if names & set(WEIGHT_MAKER_CALLS) or any(
@@ -839,10 +851,17 @@ class FunctionAnalyzer:
 
 
 def _merged(before: dict, one: dict, other: dict) -> dict:
-    merged = {}
-    for name in one.keys() | other.keys():
-        a, b = one.get(name, before.get(name, CLEAN)), other.get(name, before.get(name, CLEAN))
-        merged[name] = a if a == b else a | b
+    """The names of two paths from `before`: a name either path changed holds both."""
+    merged = dict(other)
+    for name, a in one.items():
+        b = other.get(name, before.get(name, CLEAN))
+        if a is not b and a != b:
+            merged[name] = a | b
+    for name, b in other.items():
+        if name not in one:
+            a = before.get(name, CLEAN)
+            if a is not b and a != b:
+                merged[name] = a | b
     return merged
 
 

@@ -4,14 +4,15 @@ from __future__ import annotations
 import ast
 import re
 
+from gradtrace.ast_scopes import walked
 from gradtrace.lint.aliases import Aliases
 from gradtrace.lint.analysis import (
     LAYER_BASES, Diagnostic, FunctionAnalyzer, ModuleFacts, Scope, Taint, _ends_with_one_unit,
     _is_layer_class, _target_names, _trainable, dotted,
 )
 from gradtrace.lint.layer_state import (
-    NOT_RUN_BY_CALL, check_lambda_functions, check_made_in_call, extends_keras_layer, check_weights_computed_in_build,
-    imported_layer_names,
+    NOT_RUN_BY_CALL, check_lambda_functions, check_made_in_call,
+    check_weights_computed_in_build, extends_keras_layer,
 )
 from gradtrace.lint.rules import SYNTAX_ERROR
 
@@ -58,7 +59,7 @@ def lint_source(source: str, path: str = "<string>", keras: str | None = None) -
             _check_one_unit_crossentropy(scope_node, out)
     if facts.freezes:  # (the aliases are built only then)
         _check_frozen_then_trained(nodes, Aliases(tree, functions), facts, out)
-    imported = imported_layer_names(nodes)
+    imported = facts.imported_layers
     for node in nodes:
         if isinstance(node, ast.ClassDef) and extends_keras_layer(node, facts, imported):
             if _is_layer_class(node):
@@ -157,7 +158,7 @@ def _decorated(node, name: str) -> bool:
 
 def _class_attributes(cls: ast.ClassDef, facts: ModuleFacts) -> tuple[frozenset, frozenset]:
     weights, models = set(), set()
-    for node in ast.walk(cls):
+    for node in walked(cls):
         if not (isinstance(node, ast.Assign) and isinstance(node.value, ast.Call)):
             continue
         for target in node.targets:
@@ -183,7 +184,7 @@ def _check_layer_class(cls: ast.ClassDef, facts: ModuleFacts, out: list[Diagnost
     if facts.legacy_keras:
         return
     assigned = _assigned_attributes(cls)
-    for node in ast.walk(cls):
+    for node in walked(cls):
         if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) \
                 and dotted(node.value.func) in ("tf.Variable", "tensorflow.Variable") \
                 and _trainable(node.value):
@@ -274,7 +275,7 @@ def _assigned_attributes(cls: ast.ClassDef) -> frozenset:
     """Attributes whose variable the class updates itself (`self.p.assign(...)`): state
     such as an adaptive probability or a counter, not a weight meant to train."""
     return frozenset(
-        node.func.value.attr for node in ast.walk(cls)
+        node.func.value.attr for node in walked(cls)
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
         and node.func.attr in ("assign", "assign_add", "assign_sub")
         and isinstance(node.func.value, ast.Attribute)

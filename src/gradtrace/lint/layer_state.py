@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 
+from gradtrace.ast_scopes import walked
 from gradtrace.lint.analysis import Diagnostic, ModuleFacts, _is_layer_class, dotted, has_weights
 
 WEIGHT_MAKERS = ("add_weight", "Variable", "add_variable", "variable")
@@ -19,7 +20,6 @@ WEIGHT_MAKERS = ("add_weight", "Variable", "add_variable", "variable")
 METADATA = ("shape", "dtype", "name", "path", "ndim", "trainable", "device", "constraint")
 NOT_RUN_BY_CALL = ("__init__", "build", "get_config", "compute_output_shape", "from_config",
                    "compute_output_spec", "get_build_config", "build_from_config")
-LAYER_MODULES = ("layers", "models", "keras")  # `from keras.layers import Dense`
 # weights a built-in Keras layer's own build() makes, for a subclass that extends it
 BUILT_IN_WEIGHTS = {"kernel", "bias", "embeddings", "gamma", "beta", "recurrent_kernel",
                     "depthwise_kernel", "pointwise_kernel"}
@@ -85,13 +85,12 @@ def check_lambda_functions(tree: ast.Module, nodes: list, facts: ModuleFacts, im
                            out: list[Diagnostic]) -> None:
     """`Lambda(fn)`: a Lambda layer tracks no weights; whatever `fn` creates, or the
     variables and models it only captures, never train."""
+    if not facts.lambda_calls:
+        return
     defs = {n.name: n for n in nodes if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
     frozen = {dotted(t.value) for n in nodes if isinstance(n, ast.Assign)
               for t in n.targets if isinstance(t, ast.Attribute) and t.attr == "trainable"}
-    for node in nodes:
-        if not (isinstance(node, ast.Call) and dotted(node.func).rsplit(".", 1)[-1] == "Lambda"
-                and node.args):
-            continue
+    for node in facts.lambda_calls:
         bodies, bound = _lambda_bodies(node.args[0], defs)
         made = False
         for body in bodies:
@@ -139,7 +138,7 @@ def _makes_trainable(value: ast.AST) -> bool:
 
 def _weight_attributes(cls: ast.ClassDef) -> set:
     attrs = set()
-    for node in ast.walk(cls):
+    for node in walked(cls):
         if isinstance(node, ast.Assign) and _makes_trainable(node.value):
             attrs.update(t.attr for t in node.targets if _self_attribute(t))
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
@@ -289,16 +288,6 @@ def _is_once_guard(test: ast.AST) -> bool:
         if isinstance(node, ast.Call) and dotted(node.func) in ("hasattr", "getattr"):
             return True
     return False
-
-
-def imported_layer_names(nodes: list) -> set:
-    """Names imported from a Keras layers or models module: `Dense`, `Sequential`."""
-    names = set()
-    for node in nodes:
-        if isinstance(node, ast.ImportFrom) and node.module and "keras" in node.module and \
-                node.module.rsplit(".", 1)[-1] in LAYER_MODULES:
-            names.update((a.asname or a.name) for a in node.names if a.name[:1].isupper())
-    return names
 
 
 def _what_it_makes(call: ast.Call, facts: ModuleFacts, imported: set, in_method: bool) -> str:
