@@ -174,3 +174,32 @@ def test_symbolic_tensors_a_function_receives_or_builds_models_from_are_fine():
         model.add_loss(keras.ops.mean(z_mu ** 2))
         model.compile("adam", loss=kl_loss)
     """) == []
+
+
+def test_the_function_a_loss_factory_returns_is_read_as_the_loss():
+    """`compile(loss=custom_loss(3))`; the values it cuts are collected in a list."""
+    assert lint("""
+        import tensorflow as tf
+
+        def custom_loss(n):
+            def rank_loss(y_true, y_pred):
+                terms = []
+                for i in range(n):
+                    ranks = tf.numpy_function(rank, [y_pred[:, i]], tf.float32)
+                    terms.append(tf.reduce_sum((ranks - y_true[:, i]) ** 2))
+                return tf.reduce_sum(terms)
+            return rank_loss
+
+        model.compile(optimizer="adam", loss=custom_loss(3))
+    """) == [("GT106", 8)]
+
+
+def test_a_list_that_also_collects_a_connected_value_is_connected():
+    assert lint("""
+        import tensorflow as tf
+
+        def mixed_loss(y_true, y_pred):
+            terms = [tf.reduce_mean(tf.square(y_true - y_pred))]
+            terms.append(tf.reduce_mean(tf.round(y_pred)))
+            return tf.add_n(terms)
+    """) == []

@@ -611,6 +611,11 @@ class FunctionAnalyzer:
             return args | self.forward_pass(node)
         if isinstance(node.func, ast.Attribute):
             receiver = self.ev(node.func.value)
+            if last in ("append", "extend", "insert", "add") and \
+                    isinstance(node.func.value, ast.Name) and args is not CLEAN:
+                # a list that collects values holds what it was given
+                self.scope.env[node.func.value.id] = receiver | args
+                return CLEAN
             if last == "numpy" and not node.args:
                 return self.conversion(receiver, node, ".numpy()")
             if last in ("predict", "predict_on_batch") and self.is_model(node.func.value):

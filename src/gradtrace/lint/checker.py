@@ -41,6 +41,7 @@ def lint_source(source: str, path: str = "<string>", keras: str | None = None) -
     functions = list(_functions(tree))
     attributes: dict[int, tuple] = {}  # per class, computed once for all its methods
     facts.functions = {f.name: f for f, owner in functions if owner is None}
+    facts.losses |= _made_by_loss_factories(facts)
     for node in nodes:
         if isinstance(node, ast.ClassDef) and node.name in facts.layer_classes:
             facts.class_defs[node.name] = node
@@ -129,6 +130,18 @@ def _scope_for(node, owner: ast.ClassDef | None, facts: ModuleFacts, attributes)
                 scope.env[name] = Taint(recorded=True)
             return scope
     return Scope(node.name, "function", traced)
+
+
+def _made_by_loss_factories(facts) -> set[str]:
+    """`compile(loss=custom_loss(n))`: the function `custom_loss` defines and returns is
+    the loss."""
+    made = set()
+    for name in facts.losses & facts.functions.keys():
+        factory = facts.functions[name]
+        inner = {n.name for n in factory.body if isinstance(n, ast.FunctionDef)}
+        made.update(r.value.id for r in ast.walk(factory) if isinstance(r, ast.Return)
+                    and isinstance(r.value, ast.Name) and r.value.id in inner)
+    return made
 
 
 def _local_names(fn) -> frozenset:
