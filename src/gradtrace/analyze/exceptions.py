@@ -40,6 +40,11 @@ def explain_exception(recorder, exc: BaseException) -> list[Finding]:
             return [_custom_gradient_without_variables(candidate, text)]
         if "cannot add new elements of state" in text:
             return [_state_added_in_call(candidate)]
+        if "A KerasTensor cannot be used as input to a TensorFlow function" in text and \
+                _in_frames(candidate, ("train_step", "train_on_batch", "fit")):
+            found = _symbolic_read_in_training(candidate)
+            if found is not None:
+                return [found]
         if "symbolic input/output, to a TF API" in text:
             found = _captured_symbolic(candidate)
             if found is not None:
@@ -383,6 +388,8 @@ def _captured_symbolic(exc: BaseException) -> Finding | None:
         for diagnostic in lint_source(text, path):
             if diagnostic.variant == "captured_symbolic":
                 tensors = [frame.f_globals.get(name) for name in diagnostic.names]
+                if not any(t is not None for t in tensors):  # captured from a function
+                    tensors = _keras_tensors_in(exc)
                 return Finding(
                     cause="outside_tape", variant="captured_symbolic",
                     variables=_weights_upstream(tensors),
@@ -392,13 +399,57 @@ def _captured_symbolic(exc: BaseException) -> Finding | None:
     return None
 
 
+def _symbolic_read_in_training(exc: BaseException) -> Finding | None:
+    """Keras 3, while the model trains: a loss or a metric computed with a functional
+    model's KerasTensor, which it read from outside (a global, a closure, `self.mu`). The
+    user's frame raising it holds the tensors, free variables included."""
+    user = [f for f in frames.traceback_frames(exc.__traceback__)
+            if frames.is_user_file(f.f_code.co_filename)]
+    if not user:
+        return None
+    frame = user[-1]
+    line = linecache.getline(frame.f_code.co_filename, frame.f_lineno)
+    found = {}
+    # the function's captured names (free variables, globals it reads), the line's first
+    code = frame.f_code
+    captured = set(code.co_freevars) | set(code.co_names)
+    for name, value in list(frame.f_locals.items()) + list(frame.f_globals.items()):
+        if type(value).__name__ == "KerasTensor" and name in captured and (
+                re.search(rf"\b{re.escape(name)}\b", line) or name not in found):
+            found.setdefault(name, value)
+    owner = frame.f_locals.get("self")
+    for name, value in list(getattr(owner, "__dict__", {}).items()):
+        if type(value).__name__ == "KerasTensor" and f"self.{name}" in line:
+            found.setdefault(f"self.{name}", value)
+    if not found:
+        return None
+    shown = ", ".join(f"`{n}`" for n in found)
+    return Finding(
+        cause="outside_tape", variant="captured_symbolic",
+        variables=_weights_upstream(list(found.values())),
+        location=Location(frame.f_code.co_filename, frame.f_lineno, frame.f_code.co_name),
+        message=f"{shown}: symbolic tensors of the functional model, made when the model was "
+        f"built, read here by `{frame.f_code.co_name}`, which runs when the model trains: "
+        "they hold no batch's values and are not part of the step's forward pass, so Keras "
+        "refuses them.")
+
+
+def _keras_tensors_in(exc: BaseException) -> list:
+    """The KerasTensor TensorFlow refused (`self` of its `__array__`)."""
+    for frame in reversed(frames.traceback_frames(exc.__traceback__)):
+        value = frame.f_locals.get("self")
+        if type(value).__name__ == "KerasTensor":
+            return [value]
+    return []
+
+
 def _weights_upstream(tensors: list) -> list[str]:
     """The trainable weights of the layers a tf-keras KerasTensor was computed by."""
     names, seen, pending = [], set(), [t for t in tensors if t is not None]
     while pending:
         tensor = pending.pop()
         history = getattr(tensor, "_keras_history", None)
-        layer = getattr(history, "layer", None)
+        layer = getattr(history, "layer", None) or getattr(history, "operation", None)
         if layer is None or id(tensor) in seen:
             continue
         seen.add(id(tensor))
@@ -408,9 +459,13 @@ def _weights_upstream(tensors: list) -> list[str]:
             if getattr(weight, "trainable", False) and _variable_name(weight) not in names:
                 names.append(_variable_name(weight))
         nodes = getattr(layer, "_inbound_nodes", [])
-        if history.node_index < len(nodes):
-            inputs = getattr(nodes[history.node_index], "keras_inputs", [])
-            pending.extend(inputs)
+        node_index = getattr(history, "node_index", None)
+        if node_index is None and isinstance(history, tuple) and len(history) > 1:
+            node_index = history[1]  # Keras 3: (operation, node_index, tensor_index)
+        if isinstance(node_index, int) and node_index < len(nodes):
+            node = nodes[node_index]
+            pending.extend(getattr(node, "keras_inputs", None)
+                           or getattr(node, "input_tensors", None) or [])
     return names
 
 

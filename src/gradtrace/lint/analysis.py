@@ -123,6 +123,9 @@ class Scope:
     # a loss given to compile() or a layer's method: code Keras runs when the model trains
     runs_in_training: bool = False
     local_names: frozenset = frozenset()  # parameters and names the function assigns
+    key: int = 0  # id of the function's (or module's) node
+    enclosing: tuple = ()  # keys of the scopes around it, innermost first, module last
+    self_class: str = ""  # the class `self` is, in a method or a function nested in one
     captured: "Diagnostic | None" = None  # the finding on the symbolic tensors it captures
 
 
@@ -171,8 +174,11 @@ class ModuleFacts:
         self.class_defs: dict[str, ast.ClassDef] = {}
         self.class_attributes: dict[int, tuple] = {}
         self.summaries: dict[tuple, Taint] = {}  # calls followed, by callee and taints
-        # module-level names holding a functional model's symbolic tensors -> their line
-        self.symbolic_globals: dict[str, int] = {}
+        # names holding a functional model's symbolic tensors: (scope key, name) -> line,
+        # and attributes: (class name, attribute) -> line
+        self.symbolic_names: dict[tuple, int] = {}
+        self.symbolic_attrs: dict[tuple, int] = {}
+        self.metrics: set[str] = set()  # functions given to compile(metrics=...)
         self.depth = 0
         assigns, calls, constants = [], [], []
         for node in nodes:  # one pass, dispatching on the exact node type
@@ -234,6 +240,10 @@ class ModuleFacts:
             given = [k.value for k in node.keywords if k.arg == "loss"] + node.args[1:2]
             for value in given:  # compile(optimizer, loss) or compile(loss=...)
                 self.losses.update(n.id for n in ast.walk(value) if isinstance(n, ast.Name))
+            for keyword in node.keywords:
+                if keyword.arg in ("metrics", "weighted_metrics"):
+                    self.metrics.update(n.id for n in ast.walk(keyword.value)
+                                        if isinstance(n, ast.Name))
 
     def constructs_model(self, call: ast.Call, name: str | None = None) -> bool:
         name = dotted(call.func) if name is None else name
@@ -462,10 +472,15 @@ class FunctionAnalyzer:
         for name in _target_names(node.targets):
             self.scope.env[name] = taint
             self.scope.assigned[name] = node.value
-            if self.scope.kind == "module" and taint.symbolic and taint.connected:
-                self.facts.symbolic_globals[name] = node.lineno
-            elif self.scope.kind == "module":
-                self.facts.symbolic_globals.pop(name, None)
+            if taint.symbolic and taint.connected:
+                self.facts.symbolic_names[self.scope.key, name] = node.lineno
+            else:
+                self.facts.symbolic_names.pop((self.scope.key, name), None)
+        if self.scope.self_class and taint.symbolic and taint.connected:
+            for target in node.targets:
+                if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) \
+                        and target.value.id == "self":
+                    self.facts.symbolic_attrs[self.scope.self_class, target.attr] = node.lineno
         for name in _target_names(node.targets):
             if _makes_tensor(node.value):
                 self.scope.tensors[name] = node.lineno
@@ -539,24 +554,27 @@ class FunctionAnalyzer:
         return taint
 
     def ev_Name(self, node: ast.Name) -> Taint:
-        if self.scope.runs_in_training and node.id not in self.scope.local_names \
-                and node.id in self.facts.symbolic_globals:
-            self.captured_symbolic(node)
+        if self.scope.runs_in_training and node.id not in self.scope.local_names:
+            for key in self.scope.enclosing:
+                line = self.facts.symbolic_names.get((key, node.id))
+                if line is not None:
+                    self.captured_symbolic(node, node.id, line)
+                    break
         return self.scope.env.get(node.id, CLEAN)
 
-    def captured_symbolic(self, node: ast.Name) -> None:
+    def captured_symbolic(self, node: ast.AST, name: str, line: int) -> None:
         """One finding per function, naming every symbolic tensor it captures."""
         if self.scope.captured is not None:
-            if node.id not in self.scope.captured.names:
-                self.scope.captured.names.append(node.id)
+            if name not in self.scope.captured.names:
+                self.scope.captured.names.append(name)
             return
-        self.report("GT107", node, f"`{node.id}` is a symbolic tensor of the functional "
-                    f"model built at line {self.facts.symbolic_globals[node.id]}, read here by "
-                    f"`{self.scope.name}`, which runs when the model trains: it holds no "
-                    "batch's values and is not part of the step's forward pass, so Keras "
-                    "refuses it (or the loss gets no gradient through it).")
+        self.report("GT107", node, f"`{name}` is a symbolic tensor of the functional "
+                    f"model built at line {line}, read here by `{self.scope.name}`, which runs "
+                    "when the model trains: it holds no batch's values and is not part of "
+                    "the step's forward pass, so Keras refuses it (or the loss gets no "
+                    "gradient through it).")
         self.scope.captured = self.out[-1]
-        self.scope.captured.variant, self.scope.captured.names = "captured_symbolic", [node.id]
+        self.scope.captured.variant, self.scope.captured.names = "captured_symbolic", [name]
 
     def ev_Constant(self, node) -> Taint:
         return CLEAN
@@ -565,6 +583,11 @@ class FunctionAnalyzer:
         return CLEAN
 
     def ev_Attribute(self, node: ast.Attribute) -> Taint:
+        if self.scope.runs_in_training and self.scope.self_class and \
+                isinstance(node.value, ast.Name) and node.value.id == "self":
+            line = self.facts.symbolic_attrs.get((self.scope.self_class, node.attr))
+            if line is not None:
+                self.captured_symbolic(node, f"self.{node.attr}", line)
         if node.attr in ("shape", "dtype", "ndim", "name", "device"):
             return CLEAN
         if isinstance(node.value, ast.Name) and node.value.id == "self" \

@@ -47,10 +47,13 @@ def lint_source(source: str, path: str = "<string>", keras: str | None = None) -
             facts.class_defs[node.name] = node
             attributes[id(node)] = _class_attributes(node, facts)
     facts.class_attributes = attributes
-    FunctionAnalyzer(facts, Scope("<module>", "module"), out).run(tree.body)
+    FunctionAnalyzer(facts, Scope("<module>", "module", key=id(tree)), out).run(tree.body)
+    nesting = _nesting(tree)
     for node, owner in functions:
         scope = _scope_for(node, owner, facts, attributes)
-        scope.runs_in_training = node.name in facts.losses or (
+        scope.key = id(node)
+        scope.enclosing, scope.self_class = nesting.get(id(node), ((id(tree),), ""))
+        scope.runs_in_training = node.name in facts.losses or node.name in facts.metrics or (
             owner is not None and _is_layer_class(owner) and node.name not in NOT_RUN_BY_CALL)
         if scope.runs_in_training:
             scope.local_names = _local_names(node)
@@ -88,6 +91,26 @@ def _functions(tree: ast.Module):
                 for block in _blocks(child):
                     yield from visit(block, owner)
     yield from visit(tree.body, None)
+
+
+def _nesting(tree: ast.Module) -> dict:
+    """id(function) -> (the keys of the scopes around it, innermost first, the module
+    last; the class `self` is in it: a method's, or that of the method it is nested in)."""
+    found = {}
+
+    def visit(statements, chain, cls, owner):
+        for child in statements:
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                self_class = owner.name if owner is not None else cls
+                found[id(child)] = (chain, self_class)
+                visit(child.body, (id(child),) + chain, self_class, None)
+            elif isinstance(child, ast.ClassDef):
+                visit(child.body, chain, "", child)
+            else:
+                for block in _blocks(child):
+                    visit(block, chain, cls, owner)
+    visit(tree.body, (id(tree),), "", None)
+    return found
 
 
 def _blocks(statement: ast.stmt):
