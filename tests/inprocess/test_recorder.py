@@ -33,3 +33,14 @@ def test_it_stands_down_after_a_bounded_number_of_ops_when_no_tape_comes_back():
         assert recorder._callback_on  # not inside an op callback
         identity(x)  # a safe point
         assert not recorder._callback_on
+
+
+def test_freezing_a_model_before_it_is_built_is_recorded_without_an_internal_error():
+    """tf-keras' Sequential raises ValueError from `variables` until its first call."""
+    keras = tf.keras
+    with Recorder() as recorder:
+        backbone = keras.Sequential([keras.layers.Dense(4)], name="unbuilt_backbone")
+        backbone.trainable = False
+        backbone(tf.ones((1, 3)))
+    assert recorder.internal_errors == []
+    assert id(backbone) in recorder.layer_freezes

@@ -99,13 +99,22 @@ def _note_trainable(recorder, layer, value, caller) -> None:
         getattr(layer, "name", type(layer).__name__)
     # A layer frozen before it is built has no variables yet: remember the layer itself.
     recorder.layer_freezes[id(layer)] = (location, name) if not value else None
-    for variable in getattr(layer, "variables", None) or getattr(layer, "weights", []):
+    for variable in _built_variables(layer):
         info = recorder.variable_info(variable)
         if info is not None:
             if value and info.frozen_at:
                 info.frozen_before = info.frozen_at
             info.frozen_at = (location, name) if not value else None
             info.unfrozen_at = (location, name) if value else None
+
+
+def _built_variables(layer) -> list:
+    """The layer's variables, none while it is unbuilt (tf-keras' Sequential raises
+    ValueError from `variables` before its first call)."""
+    try:
+        return list(getattr(layer, "variables", None) or getattr(layer, "weights", []))
+    except ValueError:
+        return []
 
 
 def _patch_layer_call(recorder, patcher, cls) -> None:
