@@ -50,11 +50,18 @@ def _models_in(frame) -> list:
         values += list(getattr(owner, "__dict__", {}).values())
     seen, models = set(), []
     for value in values:
-        if id(value) not in seen and hasattr(value, "trainable_weights") and \
-                hasattr(value, "weights") and not isinstance(value, type):
+        if id(value) not in seen and _is_keras_layer(value):
             seen.add(id(value))
             models.append(value)
     return models
+
+
+def _is_keras_layer(value) -> bool:
+    """By its class alone: reading attributes of the user's objects can run their code
+    (TensorFlow's tracked containers sort their items when asked for weights)."""
+    return not isinstance(value, type) and any(
+        klass.__name__ == "Layer" and (klass.__module__ or "").split(".")[0] in (
+            "keras", "tf_keras") for klass in type(value).__mro__)
 
 
 def _override(cls) -> tuple | None:
