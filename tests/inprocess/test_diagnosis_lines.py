@@ -1030,8 +1030,7 @@ class _HandListedActor(keras.Model):
             self.first.trainable_variables  # <- listed-twice
 
 
-def test_a_hand_listed_trainable_variables_that_forgets_a_layer_points_at_the_repeat():
-    actor = _HandListedActor()
+def _explained_step(actor):
     x = tf.ones((2, 3))
     actor(x)
 
@@ -1040,8 +1039,11 @@ def test_a_hand_listed_trainable_variables_that_forgets_a_layer_points_at_the_re
         with tf.GradientTape() as tape:
             loss = tf.reduce_sum(actor(x))
         return tape.gradient(loss, actor.trainable_variables)
+    return step
 
-    finding = first_finding(step)
+
+def test_a_hand_listed_trainable_variables_that_forgets_a_layer_points_at_the_repeat():
+    finding = first_finding(_explained_step(_HandListedActor()))
     assert (finding.cause, finding.variant) == ("untracked_variable", "hand_listed")
     assert finding.location.line == line_of("listed-twice")
     assert sorted(v.rsplit("/", 1)[-1] for v in finding.variables) == ["bias", "kernel"]
@@ -1055,16 +1057,7 @@ class _HandListedComplete(_HandListedActor):
 
 
 def test_a_hand_listed_trainable_variables_that_names_every_layer_is_fine():
-    actor = _HandListedComplete()
-    x = tf.ones((2, 3))
-    actor(x)
-
-    @gradtrace.explain()
-    def step():
-        with tf.GradientTape() as tape:
-            loss = tf.reduce_sum(actor(x))
-        return tape.gradient(loss, actor.trainable_variables)
-
+    step = _explained_step(_HandListedComplete())
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         step()
