@@ -97,7 +97,7 @@ class GradientCall:
         return cls(recorder, tape, info, flow, compiled, target_keys, target_type,
                    built, results, exc, location, custom_nones, watched, frame,
                    _loss_callable_location(call_frame), variables, _scalar_value(flat_targets),
-                   target_variables=tuple(_variable_path(t) for t in flat_targets
+                   target_variables=tuple(variable_name(t) for t in flat_targets
                                           if hasattr(t, "assign")))
 
     @property
@@ -208,11 +208,6 @@ def _local_names(frame) -> dict[int, str]:
             if not name.startswith("_") and not name.startswith("ag__"):
                 names.setdefault(id(value), name)
     return names
-
-
-def _variable_path(variable) -> str:
-    name = getattr(variable, "path", None) or getattr(variable, "name", "") or "?"
-    return name.removesuffix(":0")
 
 
 def sources_location(call: GradientCall) -> Location | None:

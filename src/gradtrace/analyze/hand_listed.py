@@ -15,7 +15,7 @@ import textwrap
 
 from gradtrace import frames
 from gradtrace.analyze.call import GradientCall
-from gradtrace.record.recorder import handle_keys
+from gradtrace.record.recorder import handle_keys, variable_name
 from gradtrace.findings import Finding, Location
 
 OVERRIDDEN = ("trainable_variables", "trainable_weights")
@@ -102,7 +102,7 @@ def _key(variable):
 def _finding(model, override, left_out: list) -> Finding:
     klass, name, prop = override
     location, twice = _where(prop.fget)
-    names = [_name(v) for v in left_out]
+    names = [variable_name(v) for v in left_out]
     shown = ", ".join(names[:4]) + (" ..." if len(names) > 4 else "")
     repeated = f" It names `{twice}` twice." if twice else ""
     return Finding(
@@ -139,8 +139,3 @@ def _terms(node: ast.AST) -> list:
     if isinstance(node, (ast.List, ast.Tuple)):
         return list(node.elts)
     return [node]
-
-
-def _name(variable) -> str:
-    name = getattr(variable, "path", None) or getattr(variable, "name", "") or "?"
-    return name.removesuffix(":0")

@@ -73,7 +73,7 @@ def lint_source(source: str, path: str = "<string>", keras: str | None = None) -
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.decorator_list \
                 and _decorated(node, "custom_gradient"):
             _check_custom_gradient(node, out)
-    check_lambda_functions(tree, nodes, facts, imported, out)
+    check_lambda_functions(nodes, facts, imported, out)
     return _unsuppressed(_unique(out), source)
 
 

@@ -81,7 +81,7 @@ def check_made_in_call(cls: ast.ClassDef, facts: ModuleFacts, imported: set,
                     "`__init__()` or `build()` and use it here."))
 
 
-def check_lambda_functions(tree: ast.Module, nodes: list, facts: ModuleFacts, imported: set,
+def check_lambda_functions(nodes: list, facts: ModuleFacts, imported: set,
                            out: list[Diagnostic]) -> None:
     """`Lambda(fn)`: a Lambda layer tracks no weights; whatever `fn` creates, or the
     variables and models it only captures, never train."""
