@@ -14,7 +14,8 @@ source: https://github.com/keras-team/keras/issues/12521
 framework: both
 outcome: warning
 cause: unused_variable
-line: [39, 45]
+static: false
+line: [40, 46]
 variables: [graph_conv/b]
 """
 import os; os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")

@@ -17,7 +17,8 @@ source: https://github.com/huggingface/transformers/issues/2256
 framework: both
 outcome: warning
 cause: unused_variable
-line: [44, 50, 56]
+static: false
+line: [45, 51, 57]
 variables: [bert/pooler_dense]
 """
 import os; os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")

@@ -14,7 +14,8 @@ source: https://github.com/tensorflow/tensorflow/issues/37501
 framework: both
 outcome: warning
 cause: unused_variable
-line: 71
+static: false
+line: 72
 variables: [pooler_dense/kernel, pooler_dense/bias]
 """
 import os; os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")

@@ -15,7 +15,8 @@ framework: both
 also: [disconnected]
 outcome: warning
 cause: unused_variable
-line: 83
+static: false
+line: 84
 variables: [sync_batch_normalization_8/gamma, sync_batch_normalization_8/beta, conv3d_21/kernel, conv3d_21/bias]
 """
 import os; os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")

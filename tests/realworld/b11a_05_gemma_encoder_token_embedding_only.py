@@ -15,7 +15,8 @@ source: https://github.com/keras-team/keras-hub/issues/2102
 framework: both
 outcome: warning
 cause: unused_variable
-line: 70
+static: false
+line: 71
 variables: [decoder_block_0/pre_attention_norm, decoder_block_0/attention, decoder_block_0/ffw_linear, decoder_block_1/attention, final_normalization]
 """
 import os; os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")

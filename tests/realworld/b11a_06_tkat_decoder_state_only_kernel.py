@@ -18,8 +18,9 @@ source: https://github.com/remigenet/TKAT/issues/8
 framework: both
 outcome: gradient_none
 cause: unused_variable
+static: false
 also: [disconnected, zero_gradient]
-line: [56, 81, 106]
+line: [57, 82, 107]
 xfail: "the decoder cell's sub_tkan_kernel feeds only its new sub-states, which the RNN drops after its single step (return_state=False at line 106); the cell's code also runs for the encoder, whose states reach the loss, so every line on the way is live: gradtrace shows the read at line 80 and says its result comes back with used values, instead of naming the dropped final state"
 variables: [decoder/tkan/tkan_cell/sub_tkan_kernel]
 """

@@ -14,8 +14,9 @@ source: https://github.com/tensorflow/tensorflow/issues/13621
 framework: both
 outcome: gradient_none
 cause: unused_variable
+static: false
 also: [disconnected]
-line: 62
+line: 63
 variables: [wflat0, bflat0, encoder_lstm]
 """
 import os; os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")

@@ -15,7 +15,8 @@ source: https://github.com/nyu-dl/dl4mt-tutorial/pull/65
 framework: both
 outcome: error
 cause: unused_variable
-line: [61, 54, 122]
+static: false
+line: [62, 55, 123]
 also: [disconnected]
 variables: [Wemb:, encoder_W, encoder_U, encoder_b, encoder_r_, ff_state_]
 xfail: "init_state goes as a keyword into **kwargs of gru_layer, which never reads it, through a call picked at run time (get_layer(options['decoder'])[1](...)): gradtrace does not follow the value into that call and reports the 15 unused variables at the gradient call"

@@ -15,7 +15,8 @@ source: https://github.com/JulesBelveze/time-series-autoencoder/issues/14
 framework: both
 outcome: warning
 cause: unused_variable
-line: [62, 61, 78]
+static: false
+line: [63, 62, 79]
 also: [disconnected]
 variables: [encoder/lstm/kernel, encoder/lstm/recurrent_kernel, encoder/lstm/bias]
 """

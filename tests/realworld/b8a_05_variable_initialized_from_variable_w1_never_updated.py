@@ -11,7 +11,8 @@ source: https://github.com/tensorflow/tensorflow/issues/29437
 framework: both
 outcome: trains_silently
 cause: unused_variable
-line: 31
+static: false
+line: 32
 variables: [w1]
 also: [disconnected, variable_assign]
 """

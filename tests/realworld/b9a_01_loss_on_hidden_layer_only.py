@@ -15,7 +15,8 @@ source: https://thinbug.com/q/51257037
 framework: both
 outcome: warning
 cause: unused_variable
-line: [32, 39]
+static: false
+line: [33, 40]
 variables: [output/kernel, output/bias]
 """
 import os; os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")

@@ -17,7 +17,8 @@ source: https://playfultechnology.co.uk/qarac-porting-to-pytorch.html
 framework: both
 outcome: warning
 cause: unused_variable
-line: [40, 44, 68]
+static: false
+line: [41, 45, 69]
 variables: [pooler]
 """
 import os; os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")

@@ -14,7 +14,8 @@ source: https://github.com/keras-team/keras-io/issues/904
 framework: both
 outcome: trains_silently
 cause: unused_variable
-line: [84, 86, 87, 88]
+static: false
+line: [85, 87, 88, 89]
 variables: [stacked_shift_block_0, stacked_shift_block_1, classifier]
 """
 import os; os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")

@@ -18,8 +18,9 @@ source: https://github.com/datalogue/keras-attention/issues/46
 framework: keras2
 outcome: warning
 cause: unused_variable
+static: false
 also: [untracked_variable, numpy_conversion]
-line: [56, 57]
+line: [57, 58]
 variables: [U_a, b_a]
 """
 import os; os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")

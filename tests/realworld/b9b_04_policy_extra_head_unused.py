@@ -14,7 +14,8 @@ source: https://github.com/keras-team/keras/issues/4746
 framework: both
 outcome: warning
 cause: unused_variable
-line: [50, 43, 53, 59]
+static: false
+line: [51, 44, 54, 60]
 variables: [state_value]
 """
 import os; os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")

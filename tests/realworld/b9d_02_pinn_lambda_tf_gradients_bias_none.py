@@ -15,7 +15,8 @@ source: https://github.com/keras-team/keras/issues/13050
 framework: keras2
 outcome: error
 cause: unused_variable
-line: [44, 39, 41, 30]
+static: false
+line: [45, 40, 42, 31]
 variables: [lay2/bias, Txy/bias]
 """
 import os; os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")

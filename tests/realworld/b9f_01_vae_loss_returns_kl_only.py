@@ -14,7 +14,8 @@ source: https://github.com/keras-team/keras/issues/4508
 framework: both
 outcome: warning
 cause: unused_variable
-line: [36, 39, 35, 57, 67]
+static: false
+line: [37, 40, 36, 58, 68]
 variables: [decoder_h, decoder_mean]
 """
 import os; os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")

@@ -13,7 +13,8 @@ source: https://github.com/tensorflow/tensorflow/issues/22485
 framework: both
 outcome: warning
 cause: unused_variable
-line: [30, 29, 35]
+static: false
+line: [31, 30, 36]
 variables: [out2]
 """
 import os; os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")

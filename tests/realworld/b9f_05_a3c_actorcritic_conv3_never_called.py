@@ -15,7 +15,8 @@ source: https://github.com/rlcode/reinforcement-learning-kr-v2/issues/18
 framework: both
 outcome: trains_silently
 cause: unused_variable
-line: [42, 44, 45, 35]
+static: false
+line: [43, 45, 46, 36]
 variables: [conv3]
 """
 import os; os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")

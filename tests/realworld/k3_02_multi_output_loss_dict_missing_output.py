@@ -10,7 +10,8 @@ source: https://github.com/tensorflow/tensorflow/issues/35267
 framework: both
 outcome: warning
 cause: unused_variable
-line: 32
+static: false
+line: 33
 variables: [output_b/kernel, output_b/bias]
 """
 import os; os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")

@@ -12,7 +12,8 @@ source: https://github.com/philipperemy/keras-tcn/issues/263
 framework: both
 outcome: warning
 cause: unused_variable
-line: [64, 65, 90, 93]
+static: false
+line: [65, 66, 91, 94]
 variables: [matching_conv1D/kernel, matching_conv1D/bias]
 """
 import os; os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")

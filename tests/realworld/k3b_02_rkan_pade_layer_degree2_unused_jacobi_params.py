@@ -12,7 +12,8 @@ source: https://github.com/alirezaafzalaghaei/rKAN/issues/1
 framework: both
 outcome: warning
 cause: unused_variable
-line: 122
+static: false
+line: 123
 variables: [pade_rkan/alpha_p, pade_rkan/beta_p, pade_rkan/zeta_p]
 """
 import os; os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")

@@ -13,7 +13,8 @@ source: https://github.com/bayesflow-org/bayesflow/issues/331
 framework: keras3
 outcome: warning
 cause: unused_variable
-line: [45, 51, 52]
+static: false
+line: [46, 52, 53]
 variables: [configurable_hidden_block/projector]
 """
 import os; os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")

@@ -13,7 +13,8 @@ source: https://github.com/bayesflow-org/bayesflow/issues/541
 framework: keras3
 outcome: warning
 cause: unused_variable
-line: 66
+static: false
+line: 67
 variables: [aux_head/kernel, aux_head/bias]
 """
 import os; os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")

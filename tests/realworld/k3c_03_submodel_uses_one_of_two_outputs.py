@@ -12,7 +12,8 @@ source: https://github.com/tensorflow/tensorflow/issues/22775
 framework: both
 outcome: warning
 cause: unused_variable
-line: [30, 36]
+static: false
+line: [31, 37]
 variables: [conv2d_1/kernel, conv2d_1/bias]
 """
 import os; os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")

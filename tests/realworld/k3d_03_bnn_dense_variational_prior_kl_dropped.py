@@ -16,7 +16,8 @@ source: https://github.com/tensorflow/probability/issues/1560
 framework: both
 outcome: warning
 cause: unused_variable
-line: 131
+static: false
+line: 132
 variables: [prior_v1, prior_v2]
 """
 import os; os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")

@@ -14,7 +14,8 @@ source: https://github.com/tensorflow/tensorflow/issues/32058
 framework: both
 outcome: warning
 cause: unused_variable
-line: 66
+static: false
+line: 67
 variables: [decoder]
 """
 import os; os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")

@@ -15,7 +15,8 @@ source: https://github.com/huggingface/transformers/issues/1727
 framework: both
 outcome: warning
 cause: unused_variable
-line: [67, 105, 107]
+static: false
+line: [68, 106, 108]
 variables: [pooler/dense/kernel, pooler/dense/bias]
 """
 import os; os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")

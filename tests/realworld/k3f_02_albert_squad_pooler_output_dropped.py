@@ -13,7 +13,8 @@ source: https://github.com/kamalkraj/ALBERT-TF2.0/issues/18
 framework: both
 outcome: warning
 cause: unused_variable
-line: [113, 150]
+static: false
+line: [114, 151]
 variables: [pooler_transform/kernel, pooler_transform/bias]
 """
 import os; os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")

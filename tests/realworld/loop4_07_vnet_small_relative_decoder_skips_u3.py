@@ -10,7 +10,8 @@ source: https://github.com/3D-MRI-Tissue-Segmentation/knee-segmentation/issues/4
 framework: both
 outcome: warning
 cause: unused_variable
-line: [124, 126]
+static: false
+line: [125, 127]
 variables: [conv3d_4, batch_normalization_4, cu3, conv3d_7, batch_normalization_7, conv3d_8, batch_normalization_8]
 """
 import os; os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")

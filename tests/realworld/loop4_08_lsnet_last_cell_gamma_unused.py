@@ -12,7 +12,8 @@ source: https://github.com/wenqihuang/LS-Net-Dynamic-MRI/issues/9
 framework: keras2
 outcome: warning
 cause: unused_variable
-line: [106, 98]
+static: false
+line: [107, 99]
 variables: [gamma]
 """
 import os

@@ -13,7 +13,8 @@ source: https://github.com/google-research/simclr/issues/105
 framework: keras2
 outcome: warning
 cause: unused_variable
-line: [207, 208, 230, 245]
+static: false
+line: [208, 209, 231, 246]
 variables: [projection_head/nl_0/batch_norm_relu/batch_normalization_1/gamma, projection_head/nl_0/batch_norm_relu/batch_normalization_1/beta, projection_head/nl_1/batch_norm_relu_1/batch_normalization_2/gamma, projection_head/nl_1/batch_norm_relu_1/batch_normalization_2/beta, projection_head/nl_2/batch_norm_relu_2/batch_normalization_3/gamma]
 """
 import os; os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")

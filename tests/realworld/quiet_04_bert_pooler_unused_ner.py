@@ -9,7 +9,8 @@ source: https://github.com/huggingface/transformers/issues/5427
 framework: both
 outcome: warning
 cause: unused_variable
-line: [67, 45]
+static: false
+line: [68, 46]
 variables: [pooler/kernel, pooler/bias]
 """
 import os

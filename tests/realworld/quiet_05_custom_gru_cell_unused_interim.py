@@ -10,7 +10,8 @@ source: https://github.com/tensorflow/probability/issues/927
 framework: keras2
 outcome: warning
 cause: unused_variable
-line: [42, 54]
+static: false
+line: [43, 55]
 variables: [interim]
 """
 import os

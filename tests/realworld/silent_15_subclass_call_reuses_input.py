@@ -5,7 +5,8 @@ source: https://github.com/tensorflow/tensorflow/issues/36880
 framework: both
 outcome: warning
 cause: unused_variable
-line: [27, 28, 29, 30]
+static: false
+line: [28, 29, 30, 31]
 variables: [linear1/kernel, linear1/bias, linear2/kernel, linear2/bias, linear3/kernel, linear3/bias]
 """
 import os

@@ -14,6 +14,8 @@ from gradtrace.lint.layer_state import (
     NOT_RUN_BY_CALL, check_lambda_functions, check_made_in_call,
     check_weights_computed_in_build, extends_keras_layer,
 )
+from gradtrace.lint.layer_stacks import check_layer_stacks
+from gradtrace.lint.requested import check_statistics_requested
 from gradtrace.lint.rules import SYNTAX_ERROR
 
 _SUPPRESS = re.compile(r"#\s*gradtrace:\s*ignore(?:\[(?P<codes>[A-Z0-9,\s]+)\])?", re.I)
@@ -74,6 +76,8 @@ def lint_source(source: str, path: str = "<string>", keras: str | None = None) -
                 and _decorated(node, "custom_gradient"):
             _check_custom_gradient(node, out)
     check_lambda_functions(nodes, facts, imported, out)
+    check_layer_stacks(nodes, out)
+    check_statistics_requested(nodes, out)
     return _unsuppressed(_unique(out), source)
 
 

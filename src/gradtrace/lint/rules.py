@@ -88,7 +88,17 @@ RULES = {rule.code: rule for rule in [
          "`tape.gradient` as a source."),
     Rule("GT115", "zero_gradient",
          "`compile(loss=\"categorical_crossentropy\")` on a Sequential model whose last layer "
-         "is `Dense(1)`: the cross-entropy over one class is constant."),
+         "is `Dense(1)`: the cross-entropy over one class is constant; a softmax over one "
+         "unit (`Dense(1, activation=\"softmax\")`, or `Dense(1)` then `Activation(\"softmax"
+         "\")`), which puts out 1 for every input; and two weighted layers in a row (in a "
+         "`Sequential` list, `model.add` calls or a functional chain) that both start from a "
+         "zero kernel, the first with zero biases and an activation that keeps 0 at 0 (ReLU, "
+         "tanh, linear): both kernels, and every layer below, get exactly zero gradients."),
+    Rule("GT116", "unused_variable",
+         "`tape.gradient(loss, model.variables)` or `model.weights` (directly or through a "
+         "name bound to it) in a module that makes non-trainable variables "
+         "(`BatchNormalization`, a `keras.applications` model, `add_weight(..., "
+         "trainable=False)`): those lists hold the moving statistics, which have no gradient."),
     Rule("GT112", "variable_assign",
          "`var.assign(...)` of a model's output inside a `GradientTape` block, when the loss "
          "then reads `var`."),
@@ -103,8 +113,6 @@ SYNTAX_ERROR = "GT001"  # not a cause: a file the linter could not read
 RUN_ONLY = {  # causes no rule can see, and why
     "wrong_sources": "which variables take part in the loss depends on which model objects "
                      "the names hold at run time",
-    "unused_variable": "whether an output or a layer reaches the loss depends on the model's "
-                       "structure, built at run time",
     "nonfinite_gradient": "a gradient's value exists only at run time",
     "disconnected": "the fallback of the run-time analysis",
     "no_grad": "a PyTorch cause: `gradtrace lint` reads TensorFlow code",
@@ -113,11 +121,15 @@ RUN_ONLY = {  # causes no rule can see, and why
 }
 
 PARTLY_STATIC = {  # causes a rule sees in one form only; `run` sees every form
+    "unused_variable": "seen when the variables asked for are `model.variables` or "
+                       "`model.weights` of a module that makes non-trainable statistics; "
+                       "otherwise whether an output or a layer reaches the loss depends on "
+                       "the model's structure, built at run time",
     "integer_variable": "seen when the integer value or dtype is written where the variable "
                         "is created and the variable is given to tape.gradient in the same "
                         "file; otherwise the dtype comes from data or configuration",
-    "zero_gradient": "seen only for a one-class cross-entropy; otherwise a gradient's value "
-                     "exists only at run time",
+    "zero_gradient": "seen for a one-class cross-entropy or softmax and for stacked zero "
+                     "kernels; otherwise a gradient's value exists only at run time",
     "frozen_model": "seen when the freeze and the gradient are in the same code; `trainable` "
                     "flags are often set far from the training code, or loaded",
 }

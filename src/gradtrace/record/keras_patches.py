@@ -2,6 +2,7 @@
 did, and where the user's code froze a layer (`trainable = False`)."""
 from __future__ import annotations
 
+import warnings
 import weakref
 
 import sys
@@ -1012,7 +1013,10 @@ def _gradients(recorder, model, loss_fn, x, y, layer_outputs: list | None = None
     import tensorflow as tf
 
     tls = recorder._tls
-    with recorder.quiet():
+    # our own recomputation: Keras's warnings about the user's model (a softmax over one
+    # unit, a loss's shape) were shown when the user's code ran, and must not repeat here
+    with recorder.quiet(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
         tls.layer_outputs = layer_outputs
         try:
             with tf.GradientTape() as tape:

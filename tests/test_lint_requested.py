@@ -1,0 +1,71 @@
+"""`gradtrace lint`'s rule on what `tape.gradient` is asked for: `model.variables` and
+`model.weights` hold non-trainable statistics whose gradients are always None (GT116)."""
+import textwrap
+
+from gradtrace.lint.checker import lint_source
+
+
+def lint(code: str) -> list[tuple[str, int, str]]:
+    return [(d.rule, d.line, d.variant) for d in lint_source(textwrap.dedent(code))
+            if d.rule == "GT116"]
+
+
+BN_MODEL = """
+    import tensorflow as tf
+    model = tf.keras.Sequential([tf.keras.layers.Dense(8), tf.keras.layers.BatchNormalization(),
+                                 tf.keras.layers.Dense(1)])
+    opt = tf.keras.optimizers.Adam()
+"""
+
+
+def test_model_variables_with_batch_normalization_is_reported_at_the_gradient_call():
+    assert lint(BN_MODEL + """
+    def step(x, y):
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_mean((model(x, training=True) - y) ** 2)
+        grads = tape.gradient(loss, model.variables)
+        opt.apply_gradients(zip(grads, model.variables))
+    """) == [("GT116", 10, "non_trainable")]
+
+
+def test_a_name_bound_to_model_weights_is_followed_and_reported_once():
+    assert lint(BN_MODEL + """
+    params = model.weights
+    def step(x, y):
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_mean((model(x, training=True) - y) ** 2)
+        opt.apply_gradients(zip(tape.gradient(loss, params), params))
+        return tape.gradient(loss, sources=params)
+    """) == [("GT116", 11, "non_trainable")]
+
+
+def test_frozen_state_made_with_add_weight_counts_as_non_trainable():
+    assert lint("""
+    import tensorflow as tf
+    class Scaled(tf.keras.layers.Layer):
+        def build(self, shape):
+            self.count = self.add_weight(name='count', shape=(), trainable=False)
+    layer = Scaled()
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_sum(layer(tf.ones((2, 2))))
+    grads = tape.gradient(loss, layer.variables)
+    """) == [("GT116", 9, "non_trainable")]
+
+
+def test_model_variables_of_dense_layers_alone_is_not_reported():
+    assert lint("""
+    import tensorflow as tf
+    model = tf.keras.Sequential([tf.keras.layers.Dense(8), tf.keras.layers.Dense(1)])
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_mean(model(tf.ones((2, 3))))
+    grads = tape.gradient(loss, model.variables)
+    """) == []
+
+
+def test_trainable_variables_with_batch_normalization_is_not_reported():
+    assert lint(BN_MODEL + """
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_mean(model(tf.ones((2, 3)), training=True))
+    grads = tape.gradient(loss, model.trainable_variables)
+    opt.apply_gradients(zip(grads, model.trainable_variables))
+    """) == []
