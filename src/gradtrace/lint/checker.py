@@ -16,6 +16,7 @@ from gradtrace.lint.layer_state import (
 )
 from gradtrace.lint.layer_stacks import check_layer_stacks
 from gradtrace.lint.requested import check_statistics_requested
+from gradtrace.lint.unfreeze import check_unfrozen_after_training
 from gradtrace.lint.rules import SYNTAX_ERROR
 
 _SUPPRESS = re.compile(r"#\s*gradtrace:\s*ignore(?:\[(?P<codes>[A-Z0-9,\s]+)\])?", re.I)
@@ -64,6 +65,10 @@ def lint_source(source: str, path: str = "<string>", keras: str | None = None) -
         for scope_node in [tree] + [f for f, _ in functions]:
             _check_one_unit_crossentropy(scope_node, out)
     if facts.freezes:  # (the aliases are built only then)
+        # the unfreezing shapes first: at a line both report, theirs is the finding kept
+        check_unfrozen_after_training(
+            [tree] + [f for f, _ in functions] +
+            [n for n in nodes if isinstance(n, ast.ClassDef)], out)
         _check_frozen_then_trained(nodes, Aliases(tree, functions), facts, out)
     imported = facts.imported_layers
     for node in nodes:

@@ -96,8 +96,8 @@ def _single_unit_softmax(layer: ast.Call, softmax: ast.Call) -> Diagnostic:
     return Diagnostic(
         "GT115", layer.lineno, layer.col_offset, "",
         f"This layer has one unit and {where} normalises over that one unit: its output is "
-        "1 for every input, so the loss is constant and every weight below it gets a zero "
-        "gradient. Use `activation=\"sigmoid\"` for one unit (or a linear unit for a value), "
+        "1 for every input, so no gradient flows back through it: its weights, and every "
+        "layer that only feeds it, get a zero gradient. Use `activation=\"sigmoid\"` for one unit (or a linear unit for a value), "
         "or one softmax unit per class.", variant="single_unit_softmax")
 
 

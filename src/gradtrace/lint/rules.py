@@ -82,7 +82,10 @@ RULES = {rule.code: rule for rule in [
          "(a GAN's discriminator, frozen for the combined model) with nothing in the module "
          "setting it back, then `model.train_on_batch(...)` or `model.fit(...)`: Keras 3 reads "
          "`trainable` when the model trains (under tf-keras, only freezing before the "
-         "model's own `compile` is reported)."),
+         "model's own `compile` is reported). Also layers frozen for a first `fit` and "
+         "unfrozen after it, when the same model trains again with no `compile()` in "
+         "between (its train step was built with them frozen and is reused), and layers "
+         "unfrozen by a Callback during `fit`."),
     Rule("GT114", "integer_variable",
          "A `tf.Variable` created with an integer value or dtype and passed to "
          "`tape.gradient` as a source."),

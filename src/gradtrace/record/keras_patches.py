@@ -652,6 +652,7 @@ def _check_before_training(recorder, model, how: str, caller) -> None:
             message=f"`{name}.{how}()`" + (f" at line {where.line}" if where and frozen else "")
             + f" trains nothing: every weight of `{name}` is frozen"
             + (f" (`{frozen[1]}.trainable = False` here)" if frozen else "") + advice,
+            variant="held_by_container" if held is not None and frozen is not None else "",
         ))
         return
     if _held_by_frozen_container(recorder, model, how, where, trainable):
