@@ -52,6 +52,7 @@ class Cut:
     col: int
     rule: str
     what: str  # the operation, in the user's words: "tf.argmax", ".numpy()"
+    raw: bool = False  # of a value connected only through a module's raw variables
 
 
 @dataclass(frozen=True)
@@ -66,10 +67,14 @@ class Taint:
     # a symbolic tensor of a functional model being built (from `keras.Input`): the
     # gradient is recorded later, when the model trains
     symbolic: bool = False
+    # read from a module's raw tf.Variables while a tape records: connected to them, which
+    # leaves a cut of a model's output on another path to the loss a cut (the variables
+    # are not the model)
+    raw: bool = False
 
     @property
     def connected(self) -> bool:
-        return self.recorded or self.unrecorded is not None
+        return self.recorded or self.unrecorded is not None or self.raw
 
     def __or__(self, other: "Taint") -> "Taint":
         if other is CLEAN:
@@ -83,7 +88,7 @@ class Taint:
                      self.unrecorded if self.unrecorded is not None else other.unrecorded, cuts,
                      inputs_only,
                      self.stale_losses if self.stale_losses is not None else other.stale_losses,
-                     self.symbolic or other.symbolic)
+                     self.symbolic or other.symbolic, self.raw or other.raw)
 
 
 CLEAN = Taint()
@@ -179,6 +184,10 @@ class ModuleFacts:
         self.symbolic_names: dict[tuple, int] = {}
         self.symbolic_attrs: dict[tuple, int] = {}
         self.metrics: set[str] = set()  # functions given to compile(metrics=...)
+        # module-level names holding raw tf.Variables (`w = tf.Variable(...)`, a dict or a
+        # list of them): read while a tape records, they are connected like a model's output
+        self.variable_globals: set[str] = _variable_globals(tree)
+        self.variable_readers: set[str] = set()  # filled by the checker: functions reading them
         self.depth = 0
         assigns, calls, constants = [], [], []
         for node in nodes:  # one pass, dispatching on the exact node type
@@ -401,11 +410,12 @@ class FunctionAnalyzer:
         """A loss meets the gradient here: is anything left connected?"""
         if taint.recorded:
             return
-        if taint.cuts:
-            cut = min(taint.cuts, key=lambda c: (c.line, c.col))
+        cuts = [c for c in taint.cuts if not (taint.raw and c.raw)]
+        if cuts:
+            cut = min(cuts, key=lambda c: (c.line, c.col))
             self.report(cut.rule, cut.line, f"{cut.what} cuts off {where}: no gradient "
                         "flows back through it.", cut.col)
-        elif taint.unrecorded is not None:
+        elif taint.unrecorded is not None and not taint.raw:
             self.report("GT107", taint.unrecorded,
                         "The forward pass ran here, while no tape recorded, and the loss "
                         "uses only its result: the tape has nothing to differentiate.")
@@ -560,7 +570,17 @@ class FunctionAnalyzer:
                 if line is not None:
                     self.captured_symbolic(node, node.id, line)
                     break
-        return self.scope.env.get(node.id, CLEAN)
+        taint = self.scope.env.get(node.id, CLEAN)
+        # a module's raw variable, unless this scope binds the name or assigned it a value
+        # (`v.assign(model(x))` leaves what was assigned, cut)
+        if taint is CLEAN and node.id in self.facts.variable_globals and self.records() and (
+                self.scope.kind == "module" or node.id not in self.scope.env):
+            return Taint(raw=True)
+        return taint
+
+    def records(self) -> bool:
+        """Whether what this code computes is recorded for the gradient."""
+        return self.scope.recording or self.scope.kind in ("loss", "layer_call")
 
     def captured_symbolic(self, node: ast.AST, name: str, line: int) -> None:
         """One finding per function, naming every symbolic tensor it captures."""
@@ -612,7 +632,8 @@ class FunctionAnalyzer:
             return taint
         if taint.inputs_only and rule in ("GT103", "GT104"):
             return CLEAN  # a layer computing indices or a mask from its inputs
-        return Taint(cuts=taint.cuts + (Cut(node.lineno, node.col_offset, rule, what),),
+        raw = not (taint.recorded or taint.unrecorded is not None)
+        return Taint(cuts=taint.cuts + (Cut(node.lineno, node.col_offset, rule, what, raw),),
                      symbolic=taint.symbolic)
 
     def ev_Call(self, node: ast.Call) -> Taint:
@@ -694,7 +715,9 @@ class FunctionAnalyzer:
         if isinstance(func, ast.Call) and args.symbolic:  # Dense(4)(x), Lambda(f)(x)
             self.layer_inputs(node, positional)
             return self.apply_layer(func, positional, named, args)
-        if not (args.connected or args.cuts):
+        reads_variables = isinstance(func, ast.Name) and \
+            func.id in self.facts.variable_readers and self.records()
+        if not (args.connected or args.cuts or reads_variables):
             return None  # nothing flows in: the callee's own reads are not followed
         if isinstance(func, ast.Name) and func.id in self.facts.functions:
             return self.summary(self.facts.functions[func.id], node.args, positional, named)
@@ -791,7 +814,7 @@ class FunctionAnalyzer:
         return self.cut(taint, node, "GT101", what)
 
     def forward_pass(self, node: ast.Call) -> Taint:
-        if self.scope.recording or self.scope.kind in ("loss", "layer_call"):
+        if self.records():
             return Taint(recorded=True)
         return Taint(unrecorded=node.lineno)
 
@@ -896,6 +919,31 @@ def _merged(before: dict, one: dict, other: dict) -> dict:
 def _method(cls: ast.ClassDef, name: str):
     return next((n for n in cls.body if isinstance(n, ast.FunctionDef) and n.name == name),
                 None)
+
+
+def _variable_globals(tree: ast.Module) -> set[str]:
+    names = set()
+    for statement in tree.body:
+        if isinstance(statement, ast.Assign) and any(
+                isinstance(n, ast.Call) and dotted(n.func) in ("tf.Variable", "tensorflow.Variable")
+                for n in ast.walk(statement.value)):
+            names.update(_target_names(statement.targets))
+    return names
+
+
+def variable_readers(functions: dict, names: set[str]) -> set[str]:
+    """The module's functions that read one of `names` without binding it themselves."""
+    if not names:
+        return set()
+    readers = set()
+    for name, function in functions.items():
+        loads, stores = set(), {a.arg for a in ast.walk(function.args) if isinstance(a, ast.arg)}
+        for node in ast.walk(function):
+            if isinstance(node, ast.Name):
+                (loads if isinstance(node.ctx, ast.Load) else stores).add(node.id)
+        if (loads & names) - stores:
+            readers.add(name)
+    return readers
 
 
 def _source_names(sources: ast.AST | None) -> list[str]:

@@ -8,7 +8,7 @@ from gradtrace.ast_scopes import walked
 from gradtrace.lint.aliases import Aliases
 from gradtrace.lint.analysis import (
     LAYER_BASES, Diagnostic, FunctionAnalyzer, ModuleFacts, Scope, Taint, _ends_with_one_unit,
-    _is_layer_class, _target_names, _trainable, dotted,
+    _is_layer_class, _target_names, _trainable, dotted, variable_readers,
 )
 from gradtrace.lint.layer_state import (
     NOT_RUN_BY_CALL, check_lambda_functions, check_made_in_call,
@@ -44,6 +44,7 @@ def lint_source(source: str, path: str = "<string>", keras: str | None = None) -
     functions = list(_functions(tree))
     attributes: dict[int, tuple] = {}  # per class, computed once for all its methods
     facts.functions = {f.name: f for f, owner in functions if owner is None}
+    facts.variable_readers = variable_readers(facts.functions, facts.variable_globals)
     facts.losses |= _made_by_loss_factories(facts)
     for node in nodes:
         if isinstance(node, ast.ClassDef) and node.name in facts.layer_classes:
