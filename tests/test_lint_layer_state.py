@@ -158,3 +158,15 @@ def test_a_lambda_that_captures_a_frozen_model_or_a_constant_is_fine():
     inputs = keras.Input((32, 32, 3))
     features = keras.layers.Lambda(lambda t: vgg(t) * scale)(inputs)
     """) == []
+
+
+def test_an_integer_weight_left_trainable_is_reported_and_integer_state_is_not():
+    found = [(d.rule, d.line, d.variant) for d in lint_source(textwrap.dedent("""
+    import keras
+    class Counter(keras.layers.Layer):
+        def build(self, shape):
+            self.scale = self.add_weight(shape=(1,), dtype="int32")
+            self.steps = self.add_weight(shape=(), dtype="int64", trainable=False)
+            self.w = self.add_weight(shape=(1,), dtype="float32")
+    """))]
+    assert found == [("GT114", 5, "integer_weight")]

@@ -69,3 +69,42 @@ def test_trainable_variables_with_batch_normalization_is_not_reported():
     grads = tape.gradient(loss, model.trainable_variables)
     opt.apply_gradients(zip(grads, model.trainable_variables))
     """) == []
+
+
+def lint_all(code: str) -> list[tuple[str, int, str]]:
+    return [(d.rule, d.line, d.variant) for d in lint_source(textwrap.dedent(code))]
+
+
+MODULE = """
+    class Net(tf.Module):
+        def __init__(self):
+            super().__init__()
+            self.hidden = tf.keras.layers.Dense(8)
+            self.scale = tf.Variable(1.0)
+        def __call__(self, x):
+            return self.hidden(x) * self.scale
+    net = Net()
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_mean(net(x))
+    grads = tape.gradient(loss, net.trainable_variables)
+"""
+
+
+def test_a_tf_module_holding_keras_layers_is_reported_at_its_class_under_keras_3():
+    assert lint_all("\n    import tensorflow as tf" + MODULE) == [("GT109", 3, "keras_in_module")]
+
+
+def test_a_tf_module_holding_keras_layers_is_left_alone_under_tf_keras():
+    assert lint_all("\n    import tensorflow as tf\n    import tf_keras" + MODULE) == []
+
+
+def test_a_tf_module_holding_only_tf_variables_is_not_reported():
+    assert lint_all("""
+    import tensorflow as tf
+    class Net(tf.Module):
+        def __init__(self):
+            super().__init__()
+            self.w = tf.Variable(tf.ones((3, 1)))
+    net = Net()
+    grads = tape.gradient(loss, net.trainable_variables)
+    """) == []

@@ -14,10 +14,13 @@ _VARIANT_WORDS = {
     "non_trainable": "the variables are non-trainable",
     "model_part": "a whole part of the model is left out",
     "made_in_step": "the variables are made inside the step",
+    "unread_part": "the target reads a sparse or ragged tensor's indices, never its values",
+    "keras_in_module": "a tf.Module holds Keras 3 layers, which it does not collect",
     "hand_listed": "a model lists its trainable variables by hand and leaves some out",
     "unfrozen_after_compile": "layers were unfrozen after compile",
     "unfrozen_during_fit": "layers were unfrozen while fit ran",
     "integer_tensor": "the gradient is asked for an integer tensor",
+    "integer_weight": "a layer's weight is made with an integer dtype and left trainable",
     "dataset_loop": "a loop over a tf.data.Dataset runs inside a tf.function",
     "values_left_out": "only the indices of top-k (or another op with values beside its indices) are used",
     "metric_as_loss": "a Keras Metric is used as the loss",
@@ -34,6 +37,7 @@ _VARIANT_WORDS = {
     "guarded_use": "the variables are used only under a loop or condition that did not count",
     "dropped_result": "a result is computed and then never used",
     "single_unit_softmax": "a softmax over a single unit",
+    "softmax_sum": "the target is a softmax's whole output, whose entries always sum to 1",
     "piece_of_model": "the step calls one layer of a model directly and never the model itself",
     "element_left_out": "a layer returns several results and the code that applies it keeps another one",
     "state_not_passed": "a recurrent layer's final state is never passed on as another's `initial_state`",
@@ -287,9 +291,10 @@ _CAUSES = [
              "of an LSTM made with `return_state=True`); or, if the decoder should start "
              "from zeros, drop the encoder from the variables you train."),
             ("derivative_only", "Expected when the loss is made of derivatives alone (a "
-             "physics-informed network): train without that variable (`use_bias=False` on "
-             "that layer), or add a loss term on the value itself (a boundary or initial "
-             "condition)."),
+             "physics-informed network): put the variable in a term that depends on what is "
+             "differentiated, train without it (for an output layer's bias, "
+             "`use_bias=False`), or add a loss term on the value itself (a boundary or "
+             "initial condition)."),
             ("referred_here", "Compute with the variable itself on this line (`tf.matmul(x, "
              "self.w) + self.b`): handing it to another layer (`weights=[self.w]`) or object "
              "copies or ignores its value, and only the variable's own reads reach the loss."),
@@ -330,6 +335,9 @@ _CAUSES = [
             ("variable_in_lambda", "Write a small Layer subclass that makes the value with "
              "`self.add_weight(...)` in `build` and uses it in `call`, in place of the "
              "Lambda and the free-standing variable."),
+            ("keras_in_module", "Subclass `keras.Model` (or `keras.layers.Layer`) instead of "
+             "`tf.Module`: a Keras model tracks the layers it assigns to `self`, and its "
+             "`trainable_variables` lists their weights."),
         ),
         example="self.scale = tf.Variable(1.0)",
         use_instead="self.scale = self.add_weight(shape=(), initializer=\"ones\", name=\"scale\")",
@@ -363,6 +371,8 @@ _CAUSES = [
             ("integer_tensor", "Ask for the gradient with respect to a float tensor computed "
              "from the integer one (an embedding's output, a one-hot encoding, the float "
              "values the indices select), not the indices or ids themselves."),
+            ("integer_weight", "Make the weight with a float dtype (`dtype=\"float32\"`), or, "
+             "for integer state such as a counter, with `trainable=False`."),
         ),
         example="offset = tf.Variable(3)",
         use_instead="offset = tf.Variable(3.0)",
@@ -440,6 +450,9 @@ _CAUSES = [
             ("single_unit_softmax", "Use `activation=\"sigmoid\"` for one unit (a value or a "
              "yes/no probability), or as many softmax units as there are classes; a linear "
              "unit for a value estimate (a critic, a regression)."),
+            ("softmax_sum", "Differentiate a scalar that depends on the input: one class's "
+             "probability or logit (`probs[:, label]`), or the loss against a label (as FGSM "
+             "does)."),
             ("saturated", "Keep the activation out of its flat ends: scale the inputs "
              "(`x / 255`), average the loss over the batch instead of summing it, lower the "
              "learning rate, and compute the loss from logits "
@@ -565,6 +578,9 @@ _CAUSES = [
         variant_fixes=(
             ("constant_target", "Compute the target from the tensor (or the model output) "
              "inside the tape, instead of typing its value in or making it from constants."),
+            ("unread_part", "Make the computation read the values (`a.values` as edge "
+             "weights, `tf.sparse.sparse_dense_matmul(a, x)`), or stop asking for their "
+             "gradient."),
         ),
     ),
 ]

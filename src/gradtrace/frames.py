@@ -11,7 +11,7 @@ import os
 import sys
 import sysconfig
 import traceback
-from types import CodeType, FrameType, TracebackType
+from types import CodeType, FrameType, FunctionType, TracebackType
 
 from gradtrace.findings import Location
 
@@ -164,33 +164,35 @@ _source_maps: dict[str, dict] = {}  # autograph-generated file -> {line: Locatio
 
 def autograph_origin(code: CodeType, lineno: int, frame: FrameType | None = None):
     """The user's line that autograph's generated code at `lineno` was converted from. The
-    converted function keeps its source map; it is found once per generated file, with a
-    gc walk from the code object of a function of that file (a branch or loop body is a
-    nested function without the map: the frames above it lead to the one with it)."""
+    converted function keeps its source map; it is found once per generated file, in the
+    locals of autograph's `converted_call`, which runs it, among the frames outside `frame`
+    (a branch or loop body is a nested function of the same file)."""
     lines = _source_maps.get(code.co_filename)
     if lines is None:
-        codes = [code]
-        while frame is not None and len(codes) < 40:
-            if frame.f_code.co_filename == code.co_filename:
-                codes.append(frame.f_code)
-            frame = frame.f_back
-        lines = next((found for c in dict.fromkeys(codes) if (found := _generated_lines(c))), {})
-        if len(_source_maps) < 512:
+        lines = _generated_lines(code, frame)
+        if lines and len(_source_maps) < 512:
             _source_maps[code.co_filename] = lines
-    return lines.get(lineno)
+    return (lines or {}).get(lineno)
 
 
-def _generated_lines(code: CodeType) -> dict:
-    import gc
-
-    for owner in gc.get_referrers(code):
-        source_map = getattr(owner, "ag_source_map", None)
-        if not isinstance(source_map, dict):
-            continue
-        return {generated.lineno: Location(origin.loc.filename, origin.loc.lineno,
-                                           origin.function_name or code.co_name)
-                for generated, origin in source_map.items()
-                if getattr(generated, "filename", None) == code.co_filename}
+def _generated_lines(code: CodeType, frame: FrameType | None) -> dict:
+    # (frames, not a gc walk: gc.get_referrers visits every object, and some objects of
+    # C extensions crash when visited in the middle of a trace)
+    depth = 0
+    while frame is not None and depth < 60:
+        depth += 1
+        converted = frame.f_locals.get("converted_f") \
+            if frame.f_code.co_name == "converted_call" else None
+        source_map = getattr(converted, "__dict__", {}).get("ag_source_map") \
+            if isinstance(converted, FunctionType) else None
+        if isinstance(source_map, dict):
+            lines = {generated.lineno: Location(origin.loc.filename, origin.loc.lineno,
+                                                origin.function_name or code.co_name)
+                     for generated, origin in source_map.items()
+                     if getattr(generated, "filename", None) == code.co_filename}
+            if lines:
+                return lines
+        frame = frame.f_back
     return {}
 
 
@@ -204,7 +206,7 @@ def user_frames_of(exc: BaseException) -> list[Location]:
         if _is_user_code(code):
             found.append(Location(code.co_filename, tb.tb_lineno, code.co_name))
         elif "__autograph_generated" in code.co_filename:
-            origin = autograph_origin(code, tb.tb_lineno)
+            origin = autograph_origin(code, tb.tb_lineno, tb.tb_frame.f_back)
             if origin is not None and is_user_file(origin.file):
                 found.append(origin)
         tb = tb.tb_next

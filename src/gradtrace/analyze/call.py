@@ -49,6 +49,8 @@ class GradientCall:
     variables: dict = field(default_factory=dict)  # source key -> the variable asked about
     loss_value: float | None = None  # an eager scalar target's value
     target_variables: tuple = ()  # names of variables given as the target (arguments swapped)
+    # the shape of a tensor target the gradient sums over (no `output_gradients`), or ()
+    summed_target_shape: tuple = ()
     _ancestry: Ancestry | None = None
     _graphs: dict = field(default_factory=dict)  # the picture for each blocker
     _blockers: dict = field(default_factory=dict)  # first_blocker's answers, per route step
@@ -75,6 +77,12 @@ class GradientCall:
                     source_trace.sources_expression(user, user.f_lineno)
                 if written and len(written) <= 40:
                     names[id(flat_sources[0])] = written  # `pic[0]`
+        elif len(flat_sources) > 1 and user is not None:
+            written = source_trace.sources_elements(user, user.f_lineno) or []
+            if len(written) == len(flat_sources):  # `[x, a.values]`: each as written
+                for value, text in zip(flat_sources, written):
+                    if id(value) not in names and len(text) <= 40:
+                        names[id(value)] = text
         built = [_source(recorder, flow, s, names) for s in flat_sources]
         results = None
         if exc is None:

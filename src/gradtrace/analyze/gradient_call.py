@@ -15,7 +15,8 @@ from gradtrace.analyze.call import (GradientCall, Source, is_float, merge_findin
 from gradtrace.analyze.constant_terms import constant_terms
 from gradtrace.analyze.cuts import cut_finding, op_location
 from gradtrace.analyze.evidence import PY_FUNC_OPS, forget_registrations
-from gradtrace.analyze.gradient_values import value_findings, zero_by_construction
+from gradtrace.analyze.gradient_values import (normalized_target, value_findings,
+                                               zero_by_construction)
 from gradtrace.analyze.nothing_requested import nothing_requested, untracked_variables
 from gradtrace.analyze.hand_listed import hand_listed_variables
 from gradtrace.analyze.tensor_sources import numpy_target, tensor_source
@@ -48,8 +49,8 @@ def _diagnose(call: GradientCall) -> list[Finding]:
     if missing:
         findings += _explain_missing(call, missing)
     elif call.results and call.target_keys:
-        findings += constant_terms(call) or zero_by_construction(call) or (
-            value_findings(call) if not call.compiled else [])
+        findings += constant_terms(call) or zero_by_construction(call) or \
+            normalized_target(call) or (value_findings(call) if not call.compiled else [])
     return findings
 
 

@@ -519,6 +519,29 @@ def zero_by_construction(call: GradientCall) -> list[Finding]:
         "0, so it never learns.", severity="warning")]
 
 
+def normalized_target(call: GradientCall) -> list[Finding]:
+    """`tape.gradient(probabilities, x)` with a softmax's whole output as the target: the
+    tape differentiates the sum of its entries, and a softmax's entries sum to 1 whatever
+    its input, so every gradient is zero (up to rounding)."""
+    shape = call.summed_target_shape
+    if len(call.target_keys) != 1 or len(shape) < 1 or shape[-1] in (None, 1):
+        return []
+    node = call.flow.producer(call.target_keys[0])
+    while node is not None and node.op_type == "Identity" and node.inputs:
+        node = call.flow.producer(node.inputs[0])
+    if node is None or node.op_type != "Softmax":
+        return []
+    got = [s for s, r in zip(call.sources, call.results or ()) if r is not None]
+    return [call.finding(
+        "zero_gradient", got, call.location,
+        f"The target is a softmax's whole output (shape {list(shape)}, made at line "
+        f"{node.location.line if node.location else '?'}): asked for the gradient of a "
+        "tensor, the tape differentiates the sum of its entries, and a softmax's entries "
+        "always sum to 1, so every gradient here is zero (up to rounding). Differentiate one "
+        "class's score (`probabilities[:, label]`) or a loss against a label.",
+        severity="warning", variant="softmax_sum")]
+
+
 _NO_GRADIENT_THROUGH = frozenset({"StopGradient", "PreventGradient"})
 
 

@@ -3,6 +3,8 @@ held by a Lambda, raw tf.Variables Keras does not track, or tensors computed bef
 tape."""
 from __future__ import annotations
 
+from gradtrace import frames
+from gradtrace.analyze import source_trace
 from gradtrace.analyze.call import GradientCall, merge_findings
 from gradtrace.findings import Finding, Location
 from gradtrace.record.events import READ_OPS, VariableInfo, responsible_freeze
@@ -70,6 +72,9 @@ def nothing_requested(call: GradientCall) -> list[Finding]:
                 "and is not tracked as the model's, so the model has nothing to train and "
                 "the gradient was asked for an empty list. Create the layer in `__init__` "
                 "(`self.dense = Dense(units)`) and only call it in `call`.")]
+        held = _module_holding_keras_layers(call)
+        if held is not None:
+            return [held]
         location = call.location
         message = (f"The gradient was asked for an empty list of variables, while the loss "
                    f"uses {len(names)}: nothing is trainable.")
@@ -128,3 +133,68 @@ def _created_in_step(call: GradientCall, key, info: VariableInfo) -> bool:
     made, asked = info.created_at, call.location
     return bool(made and asked and made.file == asked.file and made.function == asked.function
                 and made.function != "<module>")
+
+
+def _module_holding_keras_layers(call: GradientCall) -> Finding | None:
+    """`tape.gradient(loss, net.trainable_variables)` where `net` is a plain `tf.Module`
+    holding Keras 3 layers: Keras 3 layers and variables are not tf.Modules or
+    tf.Variables, so the module's variable collection finds none of them."""
+    tf = call.recorder.tf
+    frame = frames.user_frame(call.frame)
+    asked = source_trace.sources_expression(frame, call.location.line) \
+        if frame is not None and call.location is not None else None
+    owner_name, _, attribute = (asked or "").rpartition(".")
+    if attribute not in ("trainable_variables", "variables", "trainable_weights") or \
+            not owner_name.isidentifier():
+        return None
+    owner = frame.f_locals.get(owner_name, frame.f_globals.get(owner_name))
+    if not isinstance(owner, tf.Module) or _is_keras_layer(owner):
+        return None
+    held = [(name, [v for v in (value.trainable_weights if _is_keras_layer(value) else [value])
+                    if getattr(v, "trainable", True)])
+            for name, value in _held_values(owner)
+            if _is_keras_layer(value) or _is_keras_variable(value)]
+    held = [(name, weights) for name, weights in held if weights]
+    names = list(dict.fromkeys(getattr(v, "path", v.name) for _, weights in held for v in weights))
+    if not names:
+        return None
+    shown = ", ".join(f"`self.{name}`" for name, _ in held[:3])
+    return Finding(
+        cause="untracked_variable", variables=names,
+        location=source_trace.class_line(type(owner)) or call.location,
+        variant="keras_in_module",
+        message=f"`{owner_name}` (class `{type(owner).__name__}`) is a `tf.Module` holding Keras "
+        f"layers or variables ({shown}{', ...' if len(held) > 3 else ''}): Keras 3 layers and "
+        "variables are not tf.Modules or tf.Variables, so "
+        f"`{owner_name}.{attribute}` finds none of their {len(names)} variables and the "
+        "gradient is asked for an empty list. Subclass `keras.Model` (or "
+        f"`keras.layers.Layer`) instead of `tf.Module` here (the gradient is asked at line "
+        f"{call.location.line}).")
+
+
+def _is_keras_layer(value) -> bool:
+    return any(k.__name__ == "Layer" and k.__module__.startswith("keras")
+               for k in type(value).__mro__)
+
+
+def _is_keras_variable(value) -> bool:
+    return any(k.__name__ == "Variable" and k.__module__.startswith("keras")
+               for k in type(value).__mro__)
+
+
+def _held_values(owner):
+    """The module's attributes, and what lists, tuples and dicts among them hold."""
+    for name, value in vars(owner).items():
+        if not name.startswith("_"):  # (tf.Module's own tracking)
+            yield from _contents(name, value, depth=3)
+
+
+def _contents(name: str, value, depth: int):
+    if isinstance(value, (list, tuple)) and depth:
+        for i, item in enumerate(value):
+            yield from _contents(f"{name}[{i}]", item, depth - 1)
+    elif isinstance(value, dict) and depth:
+        for key, item in value.items():
+            yield from _contents(f"{name}[{key!r}]", item, depth - 1)
+    else:
+        yield name, value

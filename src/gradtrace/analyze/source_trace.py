@@ -228,6 +228,21 @@ def sources_expression(frame, call_line: int) -> str | None:
     return _sources_expression_in(scope, call_line)
 
 
+def sources_elements(frame, call_line: int) -> list[str] | None:
+    """The element expressions of a list or tuple given as sources to `tape.gradient`
+    on `call_line` (`[x, a.values]`), or None when the sources are not written as one."""
+    scope = _scope_of(frame.f_code.co_filename, frame.f_code.co_firstlineno,
+                      frame.f_code.co_name)
+    for node in _own_nodes(scope) if scope is not None else ():
+        if (isinstance(node, ast.Call) and node.lineno <= call_line <= (node.end_lineno or 0)
+                and _called_name(node.func) in ("gradient", "gradients")
+                and len(node.args) > 1 and isinstance(node.args[1], (ast.List, ast.Tuple))):
+            if any(isinstance(e, ast.Starred) for e in node.args[1].elts):
+                return None
+            return [ast.unparse(e) for e in node.args[1].elts]
+    return None
+
+
 def sources_expression_at(location) -> str | None:
     """`sources_expression` for a line known by its location (a traced function's)."""
     tree = _parsed(location.file) if location is not None else None
@@ -887,6 +902,12 @@ def _class_node(klass):
                  and n.lineno <= code.co_firstlineno <= (n.end_lineno or 0)),
                 None) if tree is not None else None
     return node, code.co_filename
+
+
+def class_line(klass) -> Location | None:
+    """Where the user's code defines `klass` (its `class` statement)."""
+    node, filename = _class_node(klass)
+    return Location(filename, node.lineno, "<module>") if node is not None else None
 
 
 def method_line(cls, method: str) -> Location | None:

@@ -29,7 +29,7 @@ def tensor_source(call: GradientCall, source: Source) -> Finding:
         return _unwatched(call, source)
     if source.key not in call.ancestry.toward and source.key not in call.target_keys:
         return (predict_evidence(call, source) or conversion_evidence(call, source)
-                or _another_forward_pass(call, source))
+                or _unread_component(call, source) or _another_forward_pass(call, source))
     return cut_finding(call, source, set()) or unexplained(call, source, [])
 
 
@@ -204,6 +204,43 @@ def _another_forward_pass(call: GradientCall, source: Source) -> Finding:
         "another forward pass, here, which makes its own copy of that tensor. Compute both "
         "from one call (for Grad-CAM, one model whose outputs are the layer's output and the "
         "prediction).", severity="error", variant="another_forward_pass")
+
+
+# the parts of a composite tensor besides its values, as `sparse.values` is asked about
+SIBLING_PARTS = {"values": ("indices", "dense_shape", "row_splits", "nested_row_splits"),
+                 "flat_values": ("nested_row_splits",)}
+
+
+def _unread_component(call: GradientCall, source: Source) -> Finding | None:
+    """`tape.gradient(target, a.values)` for a SparseTensor (or ragged) `a` whose other
+    parts the target reads (a layer that uses only `a.indices`): the values never reach
+    the target, so their gradient is None."""
+    owner_name, _, part = source.name.rpartition(".")
+    frame = call.frame
+    if part not in SIBLING_PARTS or not owner_name.isidentifier() or frame is None:
+        return None
+    owner = frame.f_locals.get(owner_name, frame.f_globals.get(owner_name))
+    siblings = {}
+    for name in SIBLING_PARTS[part]:
+        for value in _as_list(getattr(owner, name, None)):
+            if is_tensor(call.recorder.tf, value):
+                siblings[call.flow.key(value)] = name
+    readers = [(node, siblings[k]) for node in call.ancestry.nodes for k in node.inputs
+               if k in siblings and node.location is not None]
+    if not readers:
+        return None
+    node, name = min(readers, key=lambda r: (r[0].location.file, r[0].location.line))
+    return call.finding(
+        "disconnected", [source], node.location,
+        f"`{source.name}` is watched, but the target never reads it: what computes the target "
+        f"uses `{owner_name}.{name}` (here) and not `{owner_name}.{part}`, so the gradient with "
+        f"respect to `{source.name}` is None. Use the values where the target is computed "
+        f"(as edge weights, say), or stop asking for their gradient.", severity="error",
+        variant="unread_part")
+
+
+def _as_list(value) -> list:
+    return list(value) if isinstance(value, (list, tuple)) else [value]
 
 
 def _shared_input(call: GradientCall, source: Source):

@@ -2,6 +2,9 @@
 their result is dropped (or the loop or branch that skips them), one finding per part."""
 from __future__ import annotations
 
+import linecache
+import re
+
 from gradtrace import frames
 from gradtrace.analyze import dead_end, source_trace
 from gradtrace.analyze.call import (GradientCall, Source, asking_at, mention_all_variables,
@@ -43,6 +46,9 @@ def _one_per_unused_part(call: GradientCall, findings: list[Finding]) -> list[Fi
     piece = _piece_of_model(call, unused)
     if piece is not None:
         return [piece] + [f for f in findings if f.cause != "unused_variable"]
+    # a use under a condition that did not hold is its own cause, shown at its condition
+    guarded = [f for f in unused if f.variant == "guarded_use"]
+    unused = [f for f in unused if f.variant != "guarded_use"]
     if len({f.group or f.location for f in unused}) <= 1:
         return findings
     names = [name for f in unused for name in f.variables]
@@ -51,7 +57,7 @@ def _one_per_unused_part(call: GradientCall, findings: list[Finding]) -> list[Fi
                    message=f"`{names[0]}` from {layers} layers take no part in the loss: "
                    "nothing on the way to the loss reads them, while the other variables train.",
                    variant="model_part")
-    return [part] + [f for f in findings if f.cause != "unused_variable"]
+    return guarded + [part] + [f for f in findings if f.cause != "unused_variable"]
 
 
 def _piece_of_model(call: GradientCall, unused: list[Finding]) -> Finding | None:
@@ -122,7 +128,7 @@ def _unused(call: GradientCall, source: Source, got: list[Source]) -> Finding | 
         guard_at = Location(where.file, guarded.guard_line, source_trace.enclosing_function(
             Location(where.file, guarded.guard_line, "")) or where.function)
         kind = ("a loop that ran zero times here" if guarded.guard in ("for", "while")
-                else "a condition that was false here")
+                else "a branch that did not run here")
         return call.finding(
             "unused_variable", [source], guard_at,
             f"`{source.name}` goes into `{guarded.name}` (line {where.line}), which is used "
@@ -213,8 +219,19 @@ def _differentiated_only(call: GradientCall, source: Source) -> Finding | None:
     for keys, asked_at in call.recorder.differentiated:
         if asked_at == call.location or any(k in call.ancestry.toward for k in keys):
             continue  # (this very call, or a target the loss also uses as it is)
-        if source.key not in ancestry(call.flow, list(keys), limit=20_000).reads:
+        reads = ancestry(call.flow, list(keys), limit=20_000).reads
+        if source.key not in reads:
             continue
+        read_at = _line_naming(reads[source.key], source.name)
+        if read_at is not None:  # the user's own term, not a layer's bias
+            return call.finding(
+                "unused_variable", [source], read_at,
+                f"`{source.name}` enters the value differentiated at line {asked_at.line} only "
+                "here, in a term that does not depend on what that line differentiates with "
+                f"respect to: the term's derivative is zero, so `{source.name}` takes no part "
+                "in the loss; the other variables train.",
+                group=("unused_variable", "derivative", str(asked_at)),
+                variant="derivative_only")
         info = source.info
         made = info.created_at if info is not None and info.created_at else asked_at
         return call.finding(
@@ -225,6 +242,17 @@ def _differentiated_only(call: GradientCall, source: Source) -> Finding | None:
             "it) has a derivative of zero, so it takes no part in the loss; the other "
             "variables train.", group=("unused_variable", "derivative", str(asked_at)),
             variant="derivative_only")
+    return None
+
+
+def _line_naming(reads: list, variable_name: str) -> Location | None:
+    """The user's line among the variable's reads that names it (`self.constant1`)."""
+    short = variable_name.rsplit("/", 1)[-1].split(":")[0]
+    for read in reads:
+        where = getattr(read, "location", None)
+        if where is not None and re.search(rf"\b{re.escape(short)}\b",
+                                           linecache.getline(where.file, where.line)):
+            return where
     return None
 
 

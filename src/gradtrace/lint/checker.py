@@ -7,7 +7,7 @@ import re
 from gradtrace.ast_scopes import walked
 from gradtrace.lint.aliases import Aliases
 from gradtrace.lint.analysis import (
-    LAYER_BASES, Diagnostic, FunctionAnalyzer, ModuleFacts, Scope, Taint, _ends_with_one_unit,
+    INTEGER_DTYPES, LAYER_BASES, Diagnostic, FunctionAnalyzer, ModuleFacts, Scope, Taint, _ends_with_one_unit,
     _is_layer_class, _target_names, _trainable, dotted, variable_readers,
 )
 from gradtrace.lint.layer_state import (
@@ -15,7 +15,7 @@ from gradtrace.lint.layer_state import (
     check_weights_computed_in_build, extends_keras_layer,
 )
 from gradtrace.lint.layer_stacks import check_layer_stacks
-from gradtrace.lint.requested import check_statistics_requested
+from gradtrace.lint.requested import check_module_holding_keras, check_statistics_requested
 from gradtrace.lint.unfreeze import check_unfrozen_after_training
 from gradtrace.lint.rules import SYNTAX_ERROR
 
@@ -84,6 +84,7 @@ def lint_source(source: str, path: str = "<string>", keras: str | None = None) -
     check_lambda_functions(nodes, facts, imported, out)
     check_layer_stacks(nodes, out)
     check_statistics_requested(nodes, out)
+    check_module_holding_keras(nodes, facts, out)
     return _unsuppressed(_unique(out), source)
 
 
@@ -227,6 +228,7 @@ def _check_layer_class(cls: ast.ClassDef, facts: ModuleFacts, out: list[Diagnost
         out.append(Diagnostic("GT110", init.lineno, init.col_offset, "__init__",
                               f"{cls.name}.__init__ never calls super().__init__(): Keras "
                               "fails before any gradient exists."))
+    _check_integer_weights(cls, out)
     if facts.legacy_keras:
         return
     assigned = _assigned_attributes(cls)
@@ -246,6 +248,31 @@ def _check_layer_class(cls: ast.ClassDef, facts: ModuleFacts, out: list[Diagnost
                             "of TensorFlow 2.16 and later; tf-keras tracks it: if the code "
                             "runs under tf-keras, pass `--keras 2` or set `[tool.gradtrace] "
                             "keras = \"2\"`.)")))
+
+
+def _check_integer_weights(cls: ast.ClassDef, out: list[Diagnostic]) -> None:
+    """`self.add_weight(..., dtype="int32")` left trainable: Keras lists it among the
+    trainable variables, and an integer variable never gets a gradient."""
+    for node in walked(cls):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
+                node.func.attr in ("add_weight", "add_variable") and \
+                dotted(node.func.value) == "self" and _trainable(node) and _integer_dtype(node):
+            out.append(Diagnostic(
+                "GT114", node.lineno, node.col_offset, cls.name,
+                f"This weight of {cls.name} has an integer dtype and is left trainable: "
+                "gradients exist only for floating-point variables, so it never gets one "
+                "(and when it is all a model trains, fit raises \"No gradients provided for "
+                "any variable\"). Use a float dtype, or `trainable=False` for integer state.",
+                variant="integer_weight"))
+
+
+def _integer_dtype(call: ast.Call) -> bool:
+    for keyword in call.keywords:
+        if keyword.arg == "dtype":
+            text = keyword.value.value if isinstance(keyword.value, ast.Constant) \
+                else dotted(keyword.value)
+            return isinstance(text, str) and text.rsplit(".", 1)[-1] in INTEGER_DTYPES
+    return False
 
 
 TRAINING_CALLS = ("train_on_batch", "fit")

@@ -1,5 +1,9 @@
 """Rules about what `tape.gradient` is asked for.
 
+A `tf.Module` subclass that holds Keras layers or `keras.Variable`s: under Keras 3 they
+are not tf.Modules or tf.Variables, so the module's `trainable_variables` lists none of
+them (GT109, `keras_in_module`). Reported when the code asks an instance for its variables.
+
 `model.variables` and `model.weights` hold the model's non-trainable variables too:
 BatchNormalization's moving mean and variance, `add_weight(..., trainable=False)` state. They are updated by assignment, not by the loss, so their
 gradients are None (GT116). Reported only when the module makes such variables, so that a
@@ -72,3 +76,65 @@ def _makes_non_trainable_variables(nodes: list) -> bool:
                     and k.value.value is False for k in node.keywords):
                 return True
     return False
+
+
+MODULE_BASES = ("tf.Module", "tensorflow.Module")
+VARIABLE_LISTS = ("trainable_variables", "variables", "trainable_weights", "weights")
+
+
+def check_module_holding_keras(nodes: list, facts, out: list[Diagnostic]) -> None:
+    if facts.legacy_keras:  # tf-keras layers are tf.Modules: collected
+        return
+    modules = {n.name: n for n in nodes if isinstance(n, ast.ClassDef)
+               and any(dotted(b) in MODULE_BASES for b in n.bases)}
+    if not modules:
+        return
+    instances = {t.id: node.value.func.id for node in nodes if isinstance(node, ast.Assign)
+                 and isinstance(node.value, ast.Call) and isinstance(node.value.func, ast.Name)
+                 and node.value.func.id in modules
+                 for t in node.targets if isinstance(t, ast.Name)}
+    asked = {instances[n.value.id] for n in nodes if isinstance(n, ast.Attribute)
+             and n.attr in VARIABLE_LISTS and isinstance(n.value, ast.Name)
+             and n.value.id in instances}
+    for name in sorted(asked):
+        held = _keras_attributes(modules[name], facts)
+        if held:
+            cls = modules[name]
+            out.append(Diagnostic(
+                "GT109", cls.lineno, cls.col_offset, name,
+                f"`{name}` is a `tf.Module` holding Keras layers or variables "
+                f"({', '.join(f'`self.{a}`' for a in held[:3])}): Keras 3 layers and variables "
+                "are not tf.Modules or tf.Variables, so its `trainable_variables` lists none "
+                "of them and they never train. Subclass `keras.Model` (or "
+                "`keras.layers.Layer`) instead." + (
+                    "" if facts.keras_stated else " (Keras 3 assumed: under tf-keras, layers "
+                    "are tf.Modules and are collected.)"),
+                variant="keras_in_module", names=held))
+
+
+def _keras_attributes(cls: ast.ClassDef, facts) -> list[str]:
+    """Attributes of `self` given a Keras layer, model or `keras.Variable` (directly, or
+    in a list appended to)."""
+    held = []
+    for node in ast.walk(cls):
+        value, attribute = None, None
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and \
+                isinstance(node.targets[0], ast.Attribute) and dotted(node.targets[0].value) == "self":
+            value, attribute = node.value, node.targets[0].attr
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
+                node.func.attr == "append" and isinstance(node.func.value, ast.Attribute) and \
+                dotted(node.func.value.value) == "self" and node.args:
+            value, attribute = node.args[0], node.func.value.attr
+        if value is not None and attribute not in held and any(
+                isinstance(n, ast.Call) and _makes_keras_object(n, facts) for n in ast.walk(value)):
+            held.append(attribute)
+    return held
+
+
+def _makes_keras_object(call: ast.Call, facts) -> bool:
+    name = dotted(call.func)
+    if name.endswith("keras.Variable") or name in ("keras.Variable",):
+        return True
+    return ".layers." in f".{name}" and name.rsplit(".", 1)[-1][:1].isupper() or \
+        name in facts.imported_layers or facts.constructs_model(call, name) and \
+        name not in facts.classes

@@ -71,7 +71,9 @@ RULES = {rule.code: rule for rule in [
          "method it runs, unless guarded to run once (`if self.dense is None`, `hasattr`); "
          "a variable, a layer with weights or a model created inside the function of a "
          "`Lambda` layer; and a trainable variable or a model that a `Lambda` function only "
-         "captures (models frozen with `trainable = False` are left out)."),
+         "captures (models frozen with `trainable = False` are left out); a `tf.Module` "
+         "subclass holding Keras layers or `keras.Variable`s whose instance is asked for its "
+         "`trainable_variables` (Keras 3: they are not tf.Modules, so it lists none)."),
     Rule("GT110", "missing_super_init",
          "A Keras Layer or Model subclass whose `__init__` never calls `super().__init__()`."),
     Rule("GT111", "custom_gradient_none",
@@ -88,7 +90,8 @@ RULES = {rule.code: rule for rule in [
          "unfrozen by a Callback during `fit`."),
     Rule("GT114", "integer_variable",
          "A `tf.Variable` created with an integer value or dtype and passed to "
-         "`tape.gradient` as a source."),
+         "`tape.gradient` as a source; a Keras layer's `self.add_weight(...)` (or "
+         "`add_variable`) with an integer dtype and not `trainable=False`."),
     Rule("GT115", "zero_gradient",
          "`compile(loss=\"categorical_crossentropy\")` on a Sequential model whose last layer "
          "is `Dense(1)`: the cross-entropy over one class is constant; a softmax over one "

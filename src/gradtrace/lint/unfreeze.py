@@ -155,8 +155,8 @@ def _check_callback(cls: ast.ClassDef, out: list[Diagnostic]) -> None:
                and n.func.attr == "compile" for n in nodes):
             continue
         for node in nodes:
-            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) and \
-                    node.value.value is True and any(
+            if isinstance(node, ast.Assign) and not (  # True, or a value that may be
+                    isinstance(node.value, ast.Constant) and not node.value.value) and any(
                         isinstance(t, ast.Attribute) and t.attr == "trainable"
                         for t in node.targets):
                 out.append(_unfrozen_in_callback(node, method.name))

@@ -661,17 +661,21 @@ class Recorder:
                 self._guard(self._analyze, tape, info, target, sources, None, call_frame, exc)
                 raise
             custom_nones = self._tls.custom_nones
+            # `output_gradients` weighs the target's entries: then it is not their sum
+            weighted = bool(args) or kwargs.get("output_gradients") is not None
             self._guard(self._analyze, tape, info, target, sources, result, call_frame, None,
-                        custom_nones)
+                        custom_nones, weighted)
         return result
 
-    def _analyze(self, tape, info, target, sources, result, call_frame, exc, custom_nones=()):
+    def _analyze(self, tape, info, target, sources, result, call_frame, exc, custom_nones=(),
+                 weighted=False):
         from gradtrace.analyze.call import GradientCall
         from gradtrace.analyze.gradient_call import diagnose
 
         with _collection_paused():
             call = GradientCall.build(self, tape, info, target, sources, result, call_frame,
                                       exc, list(custom_nones))
+            call.summed_target_shape = () if weighted else _shape_of(target)
             new = diagnose(call)
         self._note_differentiated(call)
         if self.keep_gradients:
@@ -1297,3 +1301,12 @@ def _describe_layer(obj) -> tuple[str, bool]:
         return "", False
     name = getattr(obj, "name", None) or "?"
     return f"{type(obj).__name__} '{name}'", is_keras3
+
+
+def _shape_of(target) -> tuple:
+    """The shape of a single tensor target, () when unknown or not one tensor."""
+    shape = getattr(target, "shape", None)
+    try:
+        return tuple(shape.as_list()) if shape is not None and shape.rank is not None else ()
+    except (AttributeError, ValueError):
+        return ()
