@@ -108,3 +108,27 @@ def test_a_tf_module_holding_only_tf_variables_is_not_reported():
     net = Net()
     grads = tape.gradient(loss, net.trainable_variables)
     """) == []
+
+
+def test_variables_taken_from_an_unbuilt_sequential_are_reported_where_taken():
+    assert lint_all("""
+    import tensorflow as tf
+    model = tf.keras.Sequential([tf.keras.layers.Dense(1)])
+    params = model.trainable_variables
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_mean(model(x))
+    grads = tape.gradient(loss, params)
+    """) == [("GT117", 4, "collected_before_build")]
+
+
+def test_variables_taken_after_the_first_call_or_with_an_input_shape_are_not_reported():
+    assert lint_all("""
+    import tensorflow as tf
+    model = tf.keras.Sequential([tf.keras.layers.Dense(1)])
+    model(x)
+    params = model.trainable_variables
+    other = tf.keras.Sequential([tf.keras.Input((3,)), tf.keras.layers.Dense(1)])
+    other_params = other.trainable_variables
+    grads = tape.gradient(loss, params)
+    optimizer.apply_gradients(zip(grads, other_params))
+    """) == []

@@ -14,6 +14,7 @@ _VARIANT_WORDS = {
     "non_trainable": "the variables are non-trainable",
     "model_part": "a whole part of the model is left out",
     "made_in_step": "the variables are made inside the step",
+    "collected_before_build": "the list of variables was taken before the model was built",
     "unread_part": "the target reads a sparse or ragged tensor's indices, never its values",
     "keras_in_module": "a tf.Module holds Keras 3 layers, which it does not collect",
     "hand_listed": "a model lists its trainable variables by hand and leaves some out",
@@ -37,6 +38,7 @@ _VARIANT_WORDS = {
     "guarded_use": "the variables are used only under a loop or condition that did not count",
     "dropped_result": "a result is computed and then never used",
     "single_unit_softmax": "a softmax over a single unit",
+    "one_class_crossentropy": "a categorical cross-entropy over a single class",
     "softmax_sum": "the target is a softmax's whole output, whose entries always sum to 1",
     "piece_of_model": "the step calls one layer of a model directly and never the model itself",
     "element_left_out": "a layer returns several results and the code that applies it keeps another one",
@@ -243,6 +245,9 @@ _CAUSES = [
         why="The loss does not depend on the requested variables, so their gradient is None.",
         fix="Ask for the variables of the model that the loss depends on.",
         variant_fixes=(
+            ("collected_before_build", "Take `model.trainable_variables` after the model is "
+             "built (read it in the step, after the forward pass), or build the model first "
+             "(`keras.Input(shape)` as its first layer, or `model.build(input_shape)`)."),
             ("swapped_arguments", "Put the loss first and the variables second: "
              "`tape.gradient(loss, model.trainable_variables)`; tf-keras' "
              "`optimizer.get_updates(loss=loss, params=model.trainable_weights)` (Keras 1 took "
@@ -450,6 +455,9 @@ _CAUSES = [
             ("single_unit_softmax", "Use `activation=\"sigmoid\"` for one unit (a value or a "
              "yes/no probability), or as many softmax units as there are classes; a linear "
              "unit for a value estimate (a critic, a regression)."),
+            ("one_class_crossentropy", "Use binary cross-entropy for one output unit "
+             "(`BinaryCrossentropy`, `loss=\"binary_crossentropy\"`), or one output unit per "
+             "class with categorical cross-entropy and one-hot labels."),
             ("softmax_sum", "Differentiate a scalar that depends on the input: one class's "
              "probability or logit (`probs[:, label]`), or the loss against a label (as FGSM "
              "does)."),

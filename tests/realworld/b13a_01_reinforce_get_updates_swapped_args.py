@@ -15,8 +15,9 @@ source: https://github.com/rlcode/reinforcement-learning/issues/104
 framework: keras2
 outcome: error
 cause: wrong_sources
+static: false
 also: [disconnected]
-line: 64
+line: 65
 variables: [policy_h1/kernel, policy_h1/bias, policy_h2/kernel, policy_h2/bias, policy_out/kernel, policy_out/bias]
 """
 import os; os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")

@@ -13,8 +13,9 @@ source: https://github.com/tensorflow/tensorflow/issues/33478
 framework: both
 outcome: error
 cause: wrong_sources
+static: false
 also: [unwatched_tensor, disconnected]
-line: 47
+line: 48
 variables: []
 """
 import os; os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")

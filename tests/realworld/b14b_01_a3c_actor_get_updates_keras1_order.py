@@ -14,7 +14,8 @@ source: https://github.com/rlcode/reinforcement-learning/issues/101
 framework: keras2
 outcome: error
 cause: wrong_sources
-line: 78
+static: false
+line: 79
 variables: [shared_fc/kernel, shared_fc/bias, actor_fc/kernel, actor_fc/bias, actor_out/kernel, actor_out/bias]
 xfail: "tf-keras raises a TypeError on get_updates()'s argument count (the Keras 1 order `params, constraints, loss`) before any gradient is asked: gradtrace does not read that TypeError yet"
 """

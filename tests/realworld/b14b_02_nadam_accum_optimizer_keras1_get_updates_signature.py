@@ -13,7 +13,8 @@ source: https://github.com/Ning-Ding/Implementation-CVPR2015-CNN-for-ReID/issues
 framework: keras2
 outcome: error
 cause: wrong_sources
-line: 51
+static: false
+line: 52
 variables: [reid_conv1/kernel, reid_conv1/bias, reid_fc/kernel, reid_fc/bias, reid_out/kernel, reid_out/bias]
 xfail: "the custom optimizer's Keras 1 `get_updates(self, params, constraints, loss)` signature fails with a TypeError inside fit, before any gradient: gradtrace does not read that TypeError yet"
 """

@@ -14,7 +14,8 @@ source: https://github.com/oarriaga/face_classification/issues/62
 framework: keras2
 outcome: error
 cause: wrong_sources
-line: [62, 54]
+static: false
+line: [63, 55]
 variables: [conv_output]
 """
 import os; os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")

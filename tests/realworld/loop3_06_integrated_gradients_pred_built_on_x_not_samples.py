@@ -13,8 +13,9 @@ source: https://github.com/hiranumn/IntegratedGradientsTF/issues/1
 framework: both
 outcome: gradient_none
 cause: wrong_sources
+static: false
 also: [disconnected]
-line: 49
+line: 50
 variables: [samples]
 """
 import os; os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")

@@ -15,7 +15,8 @@ source: https://whosebug.com/question/6458817/Gradients-are-None-while-implement
 framework: keras2
 outcome: error
 cause: wrong_sources
-line: 57
+static: false
+line: 58
 also: [disconnected]
 variables: [conv_out]
 xfail: "cam_model's two outputs come from two calls of the same layers (a Sequential that re-adds the backbone's layers): gradtrace points at the model call (line 61), not at the outputs' definition"

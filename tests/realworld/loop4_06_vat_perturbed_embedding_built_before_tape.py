@@ -12,7 +12,8 @@ source: https://github.com/tensorflow/tensorflow/issues/40652
 framework: both
 outcome: gradient_none
 cause: wrong_sources
-line: 47
+static: false
+line: 48
 also: [outside_tape, disconnected]
 variables: [r_noise]
 """

@@ -171,6 +171,18 @@ def _stalled_by_saturation(call: GradientCall, all_zero: bool = False) -> list[F
             "last step: ")
     if op.saturated == "flat_region":
         return [_flat_region_finding(call, op, sources, fell)]
+    if op.saturated == "single_entry":
+        made = source_trace.callee_construction(op.location)
+        how = f" (`{made[1]}`, made at line {made[0]})" if made else ""
+        where = Location(op.location.file, made[0], source_trace.enclosing_function(
+            Location(op.location.file, made[0], "")) or "<module>") if made else op.location
+        return [call.finding(
+            "zero_gradient", sources, where or op.location,
+            f"Every gradient is exactly zero: the loss{how} divides its input by the input's "
+            "sum over the last axis, and that axis has one entry, so the result is 1.0 "
+            "whatever the model puts out (a categorical cross-entropy over one class is "
+            "constant). Use binary cross-entropy for one output unit, or one unit per class.",
+            severity="warning", variant="one_class_crossentropy")]
     return [call.finding(
         "zero_gradient", sources, op.location,
         f"{fell}every output of "

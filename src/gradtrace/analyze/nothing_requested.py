@@ -3,6 +3,8 @@ held by a Lambda, raw tf.Variables Keras does not track, or tensors computed bef
 tape."""
 from __future__ import annotations
 
+import ast
+
 from gradtrace import frames
 from gradtrace.analyze import source_trace
 from gradtrace.analyze.call import GradientCall, merge_findings
@@ -72,7 +74,7 @@ def nothing_requested(call: GradientCall) -> list[Finding]:
                 "and is not tracked as the model's, so the model has nothing to train and "
                 "the gradient was asked for an empty list. Create the layer in `__init__` "
                 "(`self.dense = Dense(units)`) and only call it in `call`.")]
-        held = _module_holding_keras_layers(call)
+        held = _module_holding_keras_layers(call) or _collected_before_build(call, names)
         if held is not None:
             return [held]
         location = call.location
@@ -170,6 +172,39 @@ def _module_holding_keras_layers(call: GradientCall) -> Finding | None:
         "gradient is asked for an empty list. Subclass `keras.Model` (or "
         f"`keras.layers.Layer`) instead of `tf.Module` here (the gradient is asked at line "
         f"{call.location.line}).")
+
+
+def _collected_before_build(call: GradientCall, names: list) -> Finding | None:
+    """`params = model.trainable_variables` taken before the model was built: Keras makes
+    a model's variables at its first call, so the list taken then is empty, and stays so
+    while the model's own list fills."""
+    frame = frames.user_frame(call.frame)
+    asked = source_trace.sources_expression(frame, call.location.line) \
+        if frame is not None and call.location is not None else None
+    bound = source_trace.assignment_of(frame, call.location.line, asked) if asked else None
+    if bound is None:
+        return None
+    line, value = bound
+    owner_name = ast.unparse(value.value) \
+        if isinstance(value, ast.Attribute) else ""
+    if not (isinstance(value, ast.Attribute) and value.attr in
+            ("trainable_variables", "trainable_weights", "variables", "weights")
+            and owner_name.isidentifier()):
+        return None
+    owner = frame.f_locals.get(owner_name, frame.f_globals.get(owner_name))
+    if not getattr(owner, value.attr, None):
+        return None  # empty now too: not a matter of when it was taken
+    return Finding(
+        cause="wrong_sources", variables=names,
+        location=Location(call.location.file, line, call.location.function),
+        variant="collected_before_build",
+        message=f"`{asked}` was taken from `{owner_name}.{value.attr}` here, before "
+        f"`{owner_name}` was built: a Keras model makes its variables at its first call (or "
+        f"`build`), so the list taken then is empty, and the gradient at line "
+        f"{call.location.line} is asked for nothing ({owner_name} has "
+        f"{len(getattr(owner, value.attr))} variables now). Read "
+        f"`{owner_name}.{value.attr}` after the model is built (in the step), or build it "
+        "before taking the list (`keras.Input`, or `model.build(input_shape)`).")
 
 
 def _is_keras_layer(value) -> bool:

@@ -243,6 +243,47 @@ def sources_elements(frame, call_line: int) -> list[str] | None:
     return None
 
 
+def assignment_of(frame, call_line: int, expression: str):
+    """Where the code bound `expression` (a name, or `self.name`) before `call_line`: the
+    assignment's line and value, searched in the calling function, then in the class of
+    a method (`self.params = ...` in `__init__`) or the module (a global)."""
+    tree = _parsed(frame.f_code.co_filename)
+    scope = _scope_of(frame.f_code.co_filename, frame.f_code.co_firstlineno,
+                      frame.f_code.co_name)
+    if tree is None or scope is None:
+        return None
+    if expression.isidentifier():
+        found = _last_assignment(scope, expression, call_line)
+        if found is None and scope is not tree and expression not in frame.f_code.co_varnames:
+            found = _last_assignment(tree, expression, 10**9)
+    elif expression.startswith("self.") and expression[5:].isidentifier():
+        owner = _enclosing_class(tree, call_line)
+        found = next((n for n in ast.walk(owner) if isinstance(n, ast.Assign)
+                      and any(_is_self_attribute(t) and t.attr == expression[5:]
+                              for t in n.targets)), None) if owner is not None else None
+    else:
+        return None
+    return (found.lineno, found.value) if found is not None else None
+
+
+def callee_construction(location):
+    """For a call on `location`'s line of a name bound to a constructed object
+    (`loss = CategoricalCrossentropy()` ... `loss(y, p)`): the binding's line and the
+    constructor's name."""
+    tree = _parsed(location.file) if location is not None else None
+    if tree is None:
+        return None
+    scope = _innermost_def(tree, location.line) or tree
+    for node in ast.walk(scope):
+        if isinstance(node, ast.Call) and node.lineno == location.line and \
+                isinstance(node.func, ast.Name):
+            bound = _last_assignment(scope, node.func.id, location.line) or \
+                (_last_assignment(tree, node.func.id, location.line) if scope is not tree else None)
+            if bound is not None and isinstance(bound.value, ast.Call):
+                return bound.lineno, _called_name(bound.value.func)
+    return None
+
+
 def sources_expression_at(location) -> str | None:
     """`sources_expression` for a line known by its location (a traced function's)."""
     tree = _parsed(location.file) if location is not None else None

@@ -15,7 +15,9 @@ from gradtrace.lint.layer_state import (
     check_weights_computed_in_build, extends_keras_layer,
 )
 from gradtrace.lint.layer_stacks import check_layer_stacks
-from gradtrace.lint.requested import check_module_holding_keras, check_statistics_requested
+from gradtrace.lint.requested import (
+    check_collected_before_build, check_module_holding_keras, check_statistics_requested,
+)
 from gradtrace.lint.unfreeze import check_unfrozen_after_training
 from gradtrace.lint.rules import SYNTAX_ERROR
 
@@ -85,6 +87,7 @@ def lint_source(source: str, path: str = "<string>", keras: str | None = None) -
     check_layer_stacks(nodes, out)
     check_statistics_requested(nodes, out)
     check_module_holding_keras(nodes, facts, out)
+    check_collected_before_build([tree] + [f for f, _ in functions], nodes, facts, out)
     return _unsuppressed(_unique(out), source)
 
 

@@ -1,5 +1,9 @@
 """Rules about what `tape.gradient` is asked for.
 
+`params = model.trainable_variables` taken before the model is built (a Sequential with
+no input shape, a subclassed model, not yet called): the list is empty and stays so, and
+the gradient asked for it is asked for nothing (GT117).
+
 A `tf.Module` subclass that holds Keras layers or `keras.Variable`s: under Keras 3 they
 are not tf.Modules or tf.Variables, so the module's `trainable_variables` lists none of
 them (GT109, `keras_in_module`). Reported when the code asks an instance for its variables.
@@ -138,3 +142,101 @@ def _makes_keras_object(call: ast.Call, facts) -> bool:
     return ".layers." in f".{name}" and name.rsplit(".", 1)[-1][:1].isupper() or \
         name in facts.imported_layers or facts.constructs_model(call, name) and \
         name not in facts.classes
+
+
+BUILDS = ("build", "fit", "predict", "evaluate", "train_on_batch", "predict_on_batch",
+          "summary", "load_weights", "__call__")
+
+
+def check_collected_before_build(scopes: list, nodes: list, facts,
+                                 out: list[Diagnostic]) -> None:
+    asked = _names_given_as_variables(nodes)
+    if not asked:
+        return
+    unbuilt_classes = {n.name for n in nodes if isinstance(n, ast.ClassDef)
+                       and any(dotted(b).endswith("Model") for b in n.bases)
+                       and not _builds_itself(n)}
+    for scope in scopes:
+        unbuilt: dict[str, ast.AST] = {}  # model name -> its construction, while unbuilt
+        for node in _in_order(scope):
+            if isinstance(node, ast.Assign) and len(node.targets) == 1:
+                target, value = node.targets[0], node.value
+                if isinstance(target, ast.Name) and isinstance(value, ast.Call) and \
+                        _unbuilt_model(value, unbuilt_classes):
+                    unbuilt[target.id] = node
+                    continue
+                owner = dotted(value.value) if isinstance(value, ast.Attribute) and \
+                    value.attr in VARIABLE_LISTS else ""
+                name = dotted(target)
+                if owner in unbuilt and name in asked:
+                    out.append(_collected_before_build(node, name, owner, value.attr))
+                    del unbuilt[owner]
+            elif isinstance(node, ast.Call):
+                called = node.func
+                if isinstance(called, ast.Name) and called.id in unbuilt:
+                    del unbuilt[called.id]  # model(x) builds it
+                elif isinstance(called, ast.Attribute) and called.attr in BUILDS and \
+                        dotted(called.value) in unbuilt:
+                    del unbuilt[dotted(called.value)]
+
+
+def _collected_before_build(node: ast.Assign, name: str, owner: str, attribute: str):
+    return Diagnostic(
+        "GT117", node.lineno, node.col_offset, "",
+        f"`{name}` is taken from `{owner}.{attribute}` before `{owner}` is built: a Keras "
+        "model makes its variables at its first call (or `build`), so this list is empty "
+        "(Keras 3; tf-keras raises here) and the gradient asked for it is asked for "
+        f"nothing. Read `{owner}.{attribute}` after the first call, or build the model "
+        "first (`keras.Input(shape)` as its first layer, or `model.build(input_shape)`).",
+        variant="collected_before_build", names=[owner])
+
+
+def _builds_itself(cls: ast.ClassDef) -> bool:
+    """A model class whose `__init__` builds it (`self.build(...)`, `self(x)`)."""
+    init = next((n for n in cls.body if isinstance(n, ast.FunctionDef)
+                 and n.name == "__init__"), None)
+    return init is not None and any(
+        isinstance(n, ast.Call) and (dotted(n.func) in ("self", "self.build", "self.call")
+                                     or dotted(n.func).endswith(".build"))
+        for n in ast.walk(init))
+
+
+def _unbuilt_model(call: ast.Call, unbuilt_classes: set) -> bool:
+    """`Sequential([...])` with no input shape, or a subclassed model of the module."""
+    name = dotted(call.func)
+    last = name.rsplit(".", 1)[-1]
+    if last == "Sequential":
+        return not any(isinstance(n, ast.Call) and dotted(n.func).rsplit(".", 1)[-1] in
+                       ("Input", "InputLayer") or isinstance(n, ast.keyword) and n.arg in
+                       ("input_shape", "input_dim", "batch_input_shape")
+                       for n in ast.walk(call))
+    return name in unbuilt_classes
+
+
+def _names_given_as_variables(nodes: list) -> set[str]:
+    """Names passed as the variables of `tape.gradient`, or zipped into `apply_gradients`."""
+    names = set()
+    for node in nodes:
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+            continue
+        if node.func.attr == "gradient" and len(node.args) > 1:
+            names.add(dotted(node.args[1]))
+        elif node.func.attr == "apply_gradients" and node.args and \
+                isinstance(node.args[0], ast.Call) and dotted(node.args[0].func) == "zip" \
+                and len(node.args[0].args) > 1:
+            names.add(dotted(node.args[0].args[1]))
+    names.discard("")
+    return names
+
+
+def _in_order(scope):
+    """The nodes of a function or module body in source order, outside nested definitions."""
+    nodes = []
+    stack = list(scope.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue
+        nodes.append(node)
+        stack.extend(ast.iter_child_nodes(node))
+    return sorted(nodes, key=lambda n: (getattr(n, "lineno", 0), getattr(n, "col_offset", 0)))

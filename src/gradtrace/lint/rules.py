@@ -105,6 +105,11 @@ RULES = {rule.code: rule for rule in [
          "name bound to it) in a module that makes non-trainable variables "
          "(`BatchNormalization`, a `keras.applications` model, `add_weight(..., "
          "trainable=False)`): those lists hold the moving statistics, which have no gradient."),
+    Rule("GT117", "wrong_sources",
+         "`params = model.trainable_variables` (or `trainable_weights`, `variables`, "
+         "`weights`) taken before the model is built (a `Sequential` with no input shape, "
+         "or the module's own Model subclass, not yet called, built or fitted), when `params` "
+         "is given to `tape.gradient` or zipped into `apply_gradients`: the list is empty."),
     Rule("GT112", "variable_assign",
          "`var.assign(...)` of a model's output inside a `GradientTape` block, when the loss "
          "then reads `var`."),
@@ -117,8 +122,6 @@ for _rule in RULES.values():
 SYNTAX_ERROR = "GT001"  # not a cause: a file the linter could not read
 
 RUN_ONLY = {  # causes no rule can see, and why
-    "wrong_sources": "which variables take part in the loss depends on which model objects "
-                     "the names hold at run time",
     "nonfinite_gradient": "a gradient's value exists only at run time",
     "disconnected": "the fallback of the run-time analysis",
     "no_grad": "a PyTorch cause: `gradtrace lint` reads TensorFlow code",
@@ -127,6 +130,9 @@ RUN_ONLY = {  # causes no rule can see, and why
 }
 
 PARTLY_STATIC = {  # causes a rule sees in one form only; `run` sees every form
+    "wrong_sources": "seen when the list of variables is taken before the model is built; "
+                     "otherwise which variables take part in the loss depends on which model "
+                     "objects the names hold at run time",
     "unused_variable": "seen when the variables asked for are `model.variables` or "
                        "`model.weights` of a module that makes non-trainable statistics; "
                        "otherwise whether an output or a layer reaches the loss depends on "

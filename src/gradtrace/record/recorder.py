@@ -446,6 +446,8 @@ class Recorder:
                 outputs[0].shape[-1:] == (1,) else _saturated(op_type, outputs[0])
         elif recording and op_type in FLAT_REGION_OPS and inputs:
             node.saturated = "flat_region" if _in_flat_region(op_type, inputs) else False
+        if recording and op_type == "RealDiv" and self._normalises_one_entry(in_keys, outputs):
+            node.saturated = "single_entry"
         producers = self.producers
         for key in out_keys:
             producers[key] = node
@@ -628,6 +630,15 @@ class Recorder:
             self.graph_op_sites.clear()
             self.added_losses.clear()
             self.custom_gradient_outputs.clear()
+
+    def _normalises_one_entry(self, in_keys: tuple, outputs) -> bool:
+        """`x / reduce_sum(x, axis=-1, keepdims=True)` over a last axis of one entry (a
+        categorical cross-entropy over one class): 1.0 whatever `x` is."""
+        if len(in_keys) != 2 or not outputs or tuple(outputs[0].shape[-1:]) != (1,):
+            return False
+        denominator = self.producers.get(in_keys[1])
+        return denominator is not None and denominator.op_type == "Sum" and \
+            bool(denominator.inputs) and denominator.inputs[0] == in_keys[0]
 
     def quiet(self):
         """Context manager: ops run inside are not logged (our own analysis, predict)."""
