@@ -14,6 +14,7 @@ _VARIANT_WORDS = {
     "non_trainable": "the variables are non-trainable",
     "model_part": "a whole part of the model is left out",
     "made_in_step": "the variables are made inside the step",
+    "kept_between_steps": "a tensor computed in an earlier step is reused by this one",
     "collected_before_build": "the list of variables was taken before the model was built",
     "unread_part": "the target reads a sparse or ragged tensor's indices, never its values",
     "keras_in_module": "a tf.Module holds Keras 3 layers, which it does not collect",
@@ -209,6 +210,9 @@ _CAUSES = [
         fix="Move the forward pass (the model call and the loss) inside the "
         "`with tf.GradientTape() as tape:` block.",
         variant_fixes=(
+            ("kept_between_steps", "Recompute the value inside the tape at every step: "
+             "drop the cache (or key it on something new each step), or rebuild the object "
+             "that holds it inside the tape."),
             ("read_in_dataset", "Keep the pipeline free of trainable variables: let the "
              "dataset yield what selects the values (indices, say), and read the variable "
              "with them inside the tape (`tf.gather(variable, i)` in the step)."),

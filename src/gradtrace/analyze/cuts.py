@@ -51,11 +51,46 @@ def cut_finding(call: GradientCall, source: Source, shown: set) -> Finding | Non
     converted = conversion_evidence(call, source) or _numpy_in_caller(call, source)
     if converted is not None or not reads:
         return converted
+    stale = _from_before_the_tape(call, source, route)
+    if stale is not None:
+        return stale
     return call.finding("disconnected", [source], reads[0].location,
                         f"`{source.name}` is read on the way to the loss, but no recorded "
                         "operation explains why its gradient is missing.",
                         evidence_path(path, None, source.name),
                         graph=call.route_graph(source, path))
+
+
+def _from_before_the_tape(call: GradientCall, source: Source, route: list) -> Finding | None:
+    """The variable was read, and values computed from it, before this tape opened (under
+    an earlier step's tape), and the loss takes those values in: kept between steps (a
+    cache, an attribute), they are constants to this tape. Shown where this tape's first
+    op on the route takes one in."""
+    start = call.tape_info.start_key
+    if start is None or start < 0 or not route:
+        return None
+
+    def made_before(node) -> bool:
+        return bool(node.outputs) and all(isinstance(k, int) and 0 <= k <= start
+                                          for k in node.outputs)
+
+    if not made_before(route[0][0]):
+        return None
+    earlier = route[0][0]
+    for op, _ in route:
+        if not made_before(op):
+            where = op.location or call.location
+            computed = f" (computed at line {earlier.location.line})" \
+                if earlier.location else ""
+            return call.finding(
+                "outside_tape", [source], where,
+                f"This line takes in a tensor{computed} made from `{source.name}` before this "
+                "tape opened, in an earlier step: a value kept between steps (a cache, an "
+                "attribute set once) is a constant to this tape, so it has no record linking "
+                f"the loss to `{source.name}`. Recompute it inside the tape at every step.",
+                variant="kept_between_steps")
+        earlier = op
+    return None
 
 
 def op_location(call: GradientCall, node) -> Location | None:

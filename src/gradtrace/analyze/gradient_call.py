@@ -46,8 +46,8 @@ def _diagnose(call: GradientCall) -> list[Finding]:
     findings = (untracked_variables(call) or hand_listed_variables(call)) \
         if call.target_keys else []
     missing = [s for s, r in zip(call.sources, call.results) if r is None]
-    if missing:
-        findings += _explain_missing(call, missing)
+    if missing:  # the variables asked about first; others the loss uses after them
+        findings = _explain_missing(call, missing) + findings
     elif call.results and call.target_keys:
         findings += constant_terms(call) or zero_by_construction(call) or \
             normalized_target(call) or (value_findings(call) if not call.compiled else [])

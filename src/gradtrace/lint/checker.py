@@ -18,6 +18,7 @@ from gradtrace.lint.layer_stacks import check_layer_stacks
 from gradtrace.lint.requested import (
     check_collected_before_build, check_module_holding_keras, check_statistics_requested,
 )
+from gradtrace.lint.stack_cuts import check_stack_cuts
 from gradtrace.lint.unfreeze import check_unfrozen_after_training
 from gradtrace.lint.rules import SYNTAX_ERROR
 
@@ -88,6 +89,7 @@ def lint_source(source: str, path: str = "<string>", keras: str | None = None) -
     check_statistics_requested(nodes, out)
     check_module_holding_keras(nodes, facts, out)
     check_collected_before_build([tree] + [f for f, _ in functions], nodes, facts, out)
+    check_stack_cuts(tree, [tree] + [f for f, _ in functions], nodes, facts, out)
     return _unsuppressed(_unique(out), source)
 
 

@@ -42,7 +42,10 @@ RULES = {rule.code: rule for rule in [
          "`argmax`/`argmin`, `round`, `floor`, `ceil`, `sign`, comparisons, "
          "`tf.random.categorical` and the like applied to a model's output when every path "
          "from the output to the loss goes through them (a loss function, the target of "
-         "`tape.gradient`, or the output of a layer that reads its own weights)."),
+         "`tape.gradient`, or the output of a layer that reads its own weights); also inside "
+         "a layer of a trained stack (`Sequential`, `.add`, a functional chain) with a "
+         "weighted layer below it: a `Lambda` whose function, or one of the module's own "
+         "layers whose `call`, cuts its input on every path."),
     Rule("GT104", "integer_cast",
          "`tf.cast(x, tf.int32)` (or another integer or boolean dtype) of a model's output on "
          "every path to the loss."),
