@@ -72,7 +72,7 @@ def lint_source(source: str, path: str = "<string>", keras: str | None = None) -
         # the unfreezing shapes first: at a line both report, theirs is the finding kept
         check_unfrozen_after_training(
             [tree] + [f for f, _ in functions] +
-            [n for n in nodes if isinstance(n, ast.ClassDef)], out)
+            [n for n in nodes if isinstance(n, ast.ClassDef)], out, nodes)
         _check_frozen_then_trained(nodes, Aliases(tree, functions), facts, out)
     imported = facts.imported_layers
     for node in nodes:

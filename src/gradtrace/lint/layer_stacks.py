@@ -36,23 +36,32 @@ PASS_ZERO = {"Dropout", "Flatten", "Reshape", "SpatialDropout1D", "SpatialDropou
 
 
 def check_layer_stacks(nodes: list, out: list[Diagnostic]) -> None:
-    zero_names = _zero_initializer_names(nodes)
+    calls, assigns = [], []
+    for node in nodes:  # (one pass: this runs on every module)
+        kind = type(node)
+        if kind is ast.Call:
+            calls.append(node)
+        elif kind is ast.Assign and type(node.value) is ast.Call:
+            assigns.append(node)
+    zero_names = _zero_initializer_names(assigns)
     found: list[Diagnostic] = []
-    _check_layer_stacks(nodes, zero_names, found)
-    if _uses_binary_crossentropy(nodes):
+    _check_layer_stacks(nodes, calls, zero_names, found)
+    if any(d.variant == "single_unit_softmax" for d in found) and \
+            _uses_binary_crossentropy(nodes):
         found = [d for d in found if d.variant != "single_unit_softmax"]
     out.extend(found)
 
 
-def _check_layer_stacks(nodes: list, zero_names: set, out: list[Diagnostic]) -> None:
+def _check_layer_stacks(nodes: list, calls: list, zero_names: set,
+                        out: list[Diagnostic]) -> None:
     stacks_matter = False  # a zero kernel or a softmax layer: only then read the stacks
-    for node in nodes:
-        if isinstance(node, ast.Call) and node.keywords or isinstance(node, ast.Call) and \
-                _layer(node) in ("Activation", "Softmax"):
-            if _is_one_unit_softmax(node):
-                out.append(_single_unit_softmax(node, node))
-            stacks_matter = stacks_matter or _zero_kernel(node, zero_names) or \
-                _is_softmax_layer(node)
+    for node in calls:
+        if not node.keywords and _layer(node) not in ("Activation", "Softmax"):
+            continue
+        if _is_one_unit_softmax(node):
+            out.append(_single_unit_softmax(node, node))
+        stacks_matter = stacks_matter or _zero_kernel(node, zero_names) or \
+            _is_softmax_layer(node)
     if not stacks_matter:
         return
     for scope in [n for n in nodes if isinstance(n, (ast.Module, ast.FunctionDef,
@@ -198,10 +207,10 @@ def _is_one_unit_softmax(call: ast.Call) -> bool:
     return _layer(call) == "Dense" and _units(call) == 1 and _activation(call) in SOFTMAX
 
 
-def _zero_initializer_names(nodes: list) -> set[str]:
+def _zero_initializer_names(assigns: list) -> set[str]:
     """Names bound to a zero initializer (`zero_init = keras.initializers.Zeros()`)."""
-    return {t.id for n in nodes if isinstance(n, ast.Assign) and _is_zero(n.value, set())
-            for t in n.targets if isinstance(t, ast.Name)}
+    return {t.id for n in assigns if _is_zero(n.value, set())
+            for t in n.targets if type(t) is ast.Name}
 
 
 def _is_zero(node, zero_names: set) -> bool:

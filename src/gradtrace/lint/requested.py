@@ -26,30 +26,35 @@ WEIGHT_MAKERS = ("add_weight", "Variable", "add_variable")
 
 
 def check_statistics_requested(nodes: list, out: list[Diagnostic]) -> None:
-    tapes = {item.optional_vars.id for node in nodes if isinstance(node, (ast.With,))
+    tapes = {item.optional_vars.id for node in nodes if type(node) is ast.With
              for item in node.items if isinstance(item.optional_vars, ast.Name)
              and isinstance(item.context_expr, ast.Call)
              and dotted(item.context_expr.func).endswith("GradientTape")}
-    if not tapes or not _makes_non_trainable_variables(nodes):
+    if not tapes:
+        return
+    gradients = [n for n in nodes if type(n) is ast.Call and type(n.func) is ast.Attribute
+                 and n.func.attr == "gradient" and type(n.func.value) is ast.Name
+                 and n.func.value.id in tapes]
+    if not gradients or not any(_all_variables_of(_sources(g)) or type(_sources(g)) is ast.Name
+                                for g in gradients) or not _makes_non_trainable_variables(nodes):
         return
     lists = {t.id: node.value for node in nodes if isinstance(node, ast.Assign)
              and _all_variables_of(node.value) for t in node.targets if isinstance(t, ast.Name)}
     reported = set()
     # in source order, so that a model's one finding is at its first request
-    for node in sorted((n for n in nodes if isinstance(n, ast.Call)),
-                       key=lambda n: (n.lineno, n.col_offset)):
-        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                and node.func.attr == "gradient" and isinstance(node.func.value, ast.Name)
-                and node.func.value.id in tapes):
-            continue
-        sources = node.args[1] if len(node.args) > 1 else next(
-            (k.value for k in node.keywords if k.arg == "sources"), None)
+    for node in sorted(gradients, key=lambda n: (n.lineno, n.col_offset)):
+        sources = _sources(node)
         if isinstance(sources, ast.Name):
             sources = lists.get(sources.id, sources)
         model = _all_variables_of(sources)
         if model and model not in reported:
             reported.add(model)
             out.append(_statistics_requested(node, model, sources.attr))
+
+
+def _sources(call: ast.Call):
+    return call.args[1] if len(call.args) > 1 else next(
+        (k.value for k in call.keywords if k.arg == "sources"), None)
 
 
 def _statistics_requested(call: ast.Call, model: str, attribute: str) -> Diagnostic:
@@ -151,8 +156,17 @@ BUILDS = ("build", "fit", "predict", "evaluate", "train_on_batch", "predict_on_b
 def check_collected_before_build(scopes: list, nodes: list, facts,
                                  out: list[Diagnostic]) -> None:
     asked = _names_given_as_variables(nodes)
-    if not asked:
+    taken = [n for n in nodes if type(n) is ast.Assign and type(n.value) is ast.Attribute
+             and n.value.attr in VARIABLE_LISTS and len(n.targets) == 1
+             and dotted(n.targets[0]) in asked] if asked else []
+    if not taken:
         return
+    lines = {n.lineno for n in taken}
+    scopes = [s for s in scopes if any(
+        s.lineno <= line <= (s.end_lineno or 0) for line in lines)] \
+        if not isinstance(scopes[0], ast.Module) else [scopes[0]] + [
+            s for s in scopes[1:] if any(s.lineno <= line <= (s.end_lineno or 0)
+                                         for line in lines)]
     unbuilt_classes = {n.name for n in nodes if isinstance(n, ast.ClassDef)
                        and any(dotted(b).endswith("Model") for b in n.bases)
                        and not _builds_itself(n)}

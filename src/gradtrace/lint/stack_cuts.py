@@ -20,7 +20,9 @@ TRAINS = ("fit", "train_on_batch", "fit_generator", "compile")
 
 def check_stack_cuts(tree: ast.Module, scopes: list, nodes: list, facts,
                      out: list[Diagnostic]) -> None:
-    if not any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
+    if not (facts.lambda_calls or facts.class_defs):
+        return  # no layer whose function could cut
+    if not any(type(n) is ast.Call and type(n.func) is ast.Attribute
                and n.func.attr in TRAINS for n in nodes):
         return  # no model of the module trains
     for scope in scopes:

@@ -23,7 +23,13 @@ CALLBACK_METHODS = ("on_epoch_begin", "on_epoch_end", "on_train_batch_begin",
                     "on_train_batch_end", "on_batch_begin", "on_batch_end", "on_train_begin")
 
 
-def check_unfrozen_after_training(scopes: list, out: list[Diagnostic]) -> None:
+def check_unfrozen_after_training(scopes: list, out: list[Diagnostic], nodes: list = ()) -> None:
+    # only the scopes that set a `trainable` flag (this runs on every module that freezes)
+    lines = [n.lineno for n in nodes if type(n) is ast.Assign and any(
+        type(t) is ast.Attribute and t.attr == "trainable" for t in n.targets)]
+    if nodes:
+        scopes = [s for s in scopes if isinstance(s, ast.Module) or any(
+            s.lineno <= line <= (s.end_lineno or 0) for line in lines)]
     for scope in scopes:
         if isinstance(scope, ast.ClassDef):
             _check_callback(scope, out)
