@@ -349,15 +349,21 @@ def _trainable(call: ast.Call) -> bool:
                    and k.value.value is False for k in call.keywords)
 
 
-def _integer_initial_value(call: ast.Call) -> bool:
+def integer_dtype(call: ast.Call) -> bool:
+    """The call's `dtype=` keyword names an integer (or boolean) dtype."""
     for keyword in call.keywords:
         if keyword.arg == "dtype":
             text = keyword.value.value if isinstance(keyword.value, ast.Constant) \
                 else dotted(keyword.value)
             return isinstance(text, str) and text.rsplit(".", 1)[-1] in INTEGER_DTYPES
-        if keyword.arg == "trainable" and isinstance(keyword.value, ast.Constant) \
-                and keyword.value.value is False:
-            return False
+    return False
+
+
+def _integer_initial_value(call: ast.Call) -> bool:
+    if not _trainable(call):
+        return False
+    if any(keyword.arg == "dtype" for keyword in call.keywords):
+        return integer_dtype(call)
     value = call.args[0] if call.args else None
     return isinstance(value, ast.Constant) and type(value.value) is int
 

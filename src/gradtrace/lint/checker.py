@@ -7,8 +7,8 @@ import re
 from gradtrace.ast_scopes import walked
 from gradtrace.lint.aliases import Aliases
 from gradtrace.lint.analysis import (
-    INTEGER_DTYPES, LAYER_BASES, Diagnostic, FunctionAnalyzer, ModuleFacts, Scope, Taint, _ends_with_one_unit,
-    _is_layer_class, _target_names, _trainable, dotted, variable_readers,
+    LAYER_BASES, Diagnostic, FunctionAnalyzer, ModuleFacts, Scope, Taint, _ends_with_one_unit,
+    _is_layer_class, _target_names, _trainable, dotted, integer_dtype, variable_readers,
 )
 from gradtrace.lint.layer_state import (
     NOT_RUN_BY_CALL, check_lambda_functions, check_made_in_call,
@@ -261,7 +261,7 @@ def _check_integer_weights(cls: ast.ClassDef, out: list[Diagnostic]) -> None:
     for node in walked(cls):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
                 node.func.attr in ("add_weight", "add_variable") and \
-                dotted(node.func.value) == "self" and _trainable(node) and _integer_dtype(node):
+                dotted(node.func.value) == "self" and _trainable(node) and integer_dtype(node):
             out.append(Diagnostic(
                 "GT114", node.lineno, node.col_offset, cls.name,
                 f"This weight of {cls.name} has an integer dtype and is left trainable: "
@@ -269,15 +269,6 @@ def _check_integer_weights(cls: ast.ClassDef, out: list[Diagnostic]) -> None:
                 "(and when it is all a model trains, fit raises \"No gradients provided for "
                 "any variable\"). Use a float dtype, or `trainable=False` for integer state.",
                 variant="integer_weight"))
-
-
-def _integer_dtype(call: ast.Call) -> bool:
-    for keyword in call.keywords:
-        if keyword.arg == "dtype":
-            text = keyword.value.value if isinstance(keyword.value, ast.Constant) \
-                else dotted(keyword.value)
-            return isinstance(text, str) and text.rsplit(".", 1)[-1] in INTEGER_DTYPES
-    return False
 
 
 TRAINING_CALLS = ("train_on_batch", "fit")
