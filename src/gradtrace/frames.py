@@ -75,6 +75,11 @@ def _is_user_code(code: CodeType) -> bool:
     return known
 
 
+def value_named(frame: FrameType, name: str):
+    """What `name` holds where `frame` runs: its local, else its global (else None)."""
+    return frame.f_locals.get(name, frame.f_globals.get(name))
+
+
 def user_location(frame: FrameType | None) -> Location | None:
     """The innermost user frame at or above `frame`; a user's function that autograph
     converted and that runs eagerly (tf-keras converts loss functions and Lambda

@@ -142,14 +142,12 @@ def _module_holding_keras_layers(call: GradientCall) -> Finding | None:
     holding Keras 3 layers: Keras 3 layers and variables are not tf.Modules or
     tf.Variables, so the module's variable collection finds none of them."""
     tf = call.recorder.tf
-    frame = frames.user_frame(call.frame)
-    asked = source_trace.sources_expression(frame, call.location.line) \
-        if frame is not None and call.location is not None else None
+    frame, asked = _sources_written(call)
     owner_name, _, attribute = (asked or "").rpartition(".")
     if attribute not in ("trainable_variables", "variables", "trainable_weights") or \
             not owner_name.isidentifier():
         return None
-    owner = frame.f_locals.get(owner_name, frame.f_globals.get(owner_name))
+    owner = frames.value_named(frame, owner_name)
     if not isinstance(owner, tf.Module) or _is_keras_layer(owner):
         return None
     held = [(name, [v for v in (value.trainable_weights if _is_keras_layer(value) else [value])
@@ -178,9 +176,7 @@ def _collected_before_build(call: GradientCall, names: list) -> Finding | None:
     """`params = model.trainable_variables` taken before the model was built: Keras makes
     a model's variables at its first call, so the list taken then is empty, and stays so
     while the model's own list fills."""
-    frame = frames.user_frame(call.frame)
-    asked = source_trace.sources_expression(frame, call.location.line) \
-        if frame is not None and call.location is not None else None
+    frame, asked = _sources_written(call)
     bound = source_trace.assignment_of(frame, call.location.line, asked) if asked else None
     if bound is None:
         return None
@@ -191,7 +187,7 @@ def _collected_before_build(call: GradientCall, names: list) -> Finding | None:
             ("trainable_variables", "trainable_weights", "variables", "weights")
             and owner_name.isidentifier()):
         return None
-    owner = frame.f_locals.get(owner_name, frame.f_globals.get(owner_name))
+    owner = frames.value_named(frame, owner_name)
     if not getattr(owner, value.attr, None):
         return None  # empty now too: not a matter of when it was taken
     return Finding(
@@ -205,6 +201,14 @@ def _collected_before_build(call: GradientCall, names: list) -> Finding | None:
         f"{len(getattr(owner, value.attr))} variables now). Read "
         f"`{owner_name}.{value.attr}` after the model is built (in the step), or build it "
         "before taking the list (`keras.Input`, or `model.build(input_shape)`).")
+
+
+def _sources_written(call: GradientCall):
+    """The user's frame that asked for the gradient, and its sources as written there."""
+    frame = frames.user_frame(call.frame)
+    asked = source_trace.sources_expression(frame, call.location.line) \
+        if frame is not None and call.location is not None else None
+    return frame, asked
 
 
 def _is_keras_layer(value) -> bool:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import linecache
 import re
 
+from gradtrace import frames
 from gradtrace.analyze import source_trace
 from gradtrace.analyze.call import GradientCall, Source, is_float, is_tensor
 from gradtrace.analyze.cuts import (blocker_location, conversion_evidence, cut_finding, cut_op,
@@ -219,7 +220,7 @@ def _unread_component(call: GradientCall, source: Source) -> Finding | None:
     frame = call.frame
     if part not in SIBLING_PARTS or not owner_name.isidentifier() or frame is None:
         return None
-    owner = frame.f_locals.get(owner_name, frame.f_globals.get(owner_name))
+    owner = frames.value_named(frame, owner_name)
     siblings = {}
     for name in SIBLING_PARTS[part]:
         for value in _as_list(getattr(owner, name, None)):
