@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ast
 
+from gradtrace.ast_scopes import own_nodes
 from gradtrace.lint.analysis import Diagnostic, dotted
 
 ALL_VARIABLES = ("variables", "weights")
@@ -243,14 +244,7 @@ def _names_given_as_variables(nodes: list) -> set[str]:
     return names
 
 
-def _in_order(scope):
+def _in_order(scope) -> list:
     """The nodes of a function or module body in source order, outside nested definitions."""
-    nodes = []
-    stack = list(scope.body)
-    while stack:
-        node = stack.pop()
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
-            continue
-        nodes.append(node)
-        stack.extend(ast.iter_child_nodes(node))
-    return sorted(nodes, key=lambda n: (getattr(n, "lineno", 0), getattr(n, "col_offset", 0)))
+    return sorted(own_nodes(scope), key=lambda n: (getattr(n, "lineno", 0),
+                                                   getattr(n, "col_offset", 0)))

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ast
 
+from gradtrace.ast_scopes import own_nodes
 from gradtrace.lint.analysis import Diagnostic, dotted
 
 TRAINING_CALLS = ("fit", "train_on_batch", "fit_generator")
@@ -98,7 +99,7 @@ def _events(scope):
     an unfreeze: it may set True."""
     loops = {}  # loop variable -> what the loop goes over (`for layer in base.layers`)
     shown = {}  # the same, as the code writes it
-    for node in _own_nodes(scope):
+    for node in own_nodes(scope):  # (a `for` comes before its body)
         if isinstance(node, ast.For) and isinstance(node.target, ast.Name):
             loops[node.target.id] = _root(node.iter, {})
             shown[node.target.id] = f"the layers of `{ast.unparse(node.iter)}`"
@@ -136,18 +137,6 @@ def _root(node, loops: dict) -> str:
     if isinstance(node, ast.Name) and node.id in loops:
         return loops[node.id]
     return dotted(node)
-
-
-def _own_nodes(scope):
-    """Every node of a function or module body, outside nested definitions, with each
-    `for` loop before its body."""
-    stack = list(reversed(scope.body))
-    while stack:
-        node = stack.pop()
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
-            continue
-        yield node
-        stack.extend(reversed(list(ast.iter_child_nodes(node))))
 
 
 def _check_callback(cls: ast.ClassDef, out: list[Diagnostic]) -> None:
