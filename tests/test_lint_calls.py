@@ -203,3 +203,47 @@ def test_a_list_that_also_collects_a_connected_value_is_connected():
             terms.append(tf.reduce_mean(tf.round(y_pred)))
             return tf.add_n(terms)
     """) == []
+
+
+def test_a_cut_in_a_helper_given_only_the_model_is_reported_in_the_helper():
+    """Nothing but the model flows in: the helper's forward pass and its cut are followed."""
+    assert lint("""
+        import tensorflow as tf
+        model = tf.keras.Sequential([tf.keras.layers.Dense(3)])
+
+        def reconstruction_loss(net, grey, target):
+            rgb = tf.image.hsv_to_rgb(net(grey))
+            return tf.reduce_mean(tf.square(rgb - target))
+
+        with tf.GradientTape() as tape:
+            loss = reconstruction_loss(model, grey, target)
+        grads = tape.gradient(loss, model.trainable_variables)
+    """) == [("GT103", 6)]
+
+
+def test_a_compiled_loss_that_only_calls_a_helper_is_read_as_a_loss():
+    assert lint("""
+        import tensorflow as tf
+        from tensorflow.keras import backend as K
+
+        def mean_iou(y_true, y_pred):
+            return K.mean(tf.cast(K.argmax(y_pred, axis=-1), tf.float32))
+
+        def iou_loss(y_true, y_pred):
+            return 1 - mean_iou(y_true, y_pred)
+
+        model = tf.keras.Sequential([tf.keras.layers.Dense(4)])
+        model.compile(optimizer="adam", loss=iou_loss)
+    """) == [("GT103", 6)]
+
+
+def test_argsort_of_the_prediction_in_a_loss_is_a_cut():
+    assert lint("""
+        import tensorflow as tf
+
+        def rank_loss(y_true, y_pred):
+            return tf.reduce_sum(tf.abs(tf.argsort(y_true) - tf.argsort(y_pred)))
+
+        model = tf.keras.Sequential([tf.keras.layers.Dense(4)])
+        model.compile(optimizer="adam", loss=rank_loss)
+    """) == [("GT103", 5)]

@@ -170,3 +170,41 @@ def test_an_integer_weight_left_trainable_is_reported_and_integer_state_is_not()
             self.w = self.add_weight(shape=(1,), dtype="float32")
     """))]
     assert found == [("GT114", 5, "integer_weight")]
+
+
+def test_integer_variables_given_to_minimize_are_one_finding_naming_each():
+    found = lint_source(textwrap.dedent("""
+    import tensorflow as tf
+    W = tf.Variable(1, name="weight")
+    b = tf.Variable(0, name="bias")
+    def loss():
+        return tf.reduce_mean(tf.square(W * x + b - y))
+    tf.compat.v1.train.GradientDescentOptimizer(0.01).minimize(loss, var_list=[W, b])
+    """))
+    assert [(d.rule, d.line, d.names) for d in found] == [("GT114", 3, ["W", "b"])]
+
+
+def test_a_list_of_integer_variables_given_as_sources_is_reported_at_the_list():
+    found = lint_source(textwrap.dedent("""
+    import tensorflow as tf
+    params = [tf.Variable(1, name="a"), tf.Variable(2, name="b")]
+    with tf.GradientTape() as tape:
+        result = params[0] * params[1]
+    grads = tape.gradient(result, params)
+    """))
+    assert [(d.rule, d.line) for d in found] == [("GT114", 3)]
+    assert "holds integer variables" in found[0].message
+
+
+def test_an_integer_dtype_given_through_a_module_level_name_is_followed():
+    found = lint_source(textwrap.dedent("""
+    import keras
+    import tensorflow as tf
+    variable_dtype = tf.int32
+    class Scale(keras.layers.Layer):
+        def build(self, input_shape):
+            self.var = self.add_variable((1,), initializer="zeros", dtype=variable_dtype)
+        def call(self, x):
+            return x * self.var
+    """))
+    assert [(d.rule, d.line) for d in found] == [("GT114", 7)]

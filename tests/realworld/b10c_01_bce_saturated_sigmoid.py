@@ -16,7 +16,8 @@ source: https://github.com/keras-team/keras/issues/9664
 framework: both
 outcome: trains_silently
 cause: zero_gradient
-line: [42, 43]
+static: false
+line: [43, 44]
 variables: [logits/kernel, logits/bias]
 """
 import os; os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")

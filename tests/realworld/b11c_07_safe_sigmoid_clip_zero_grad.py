@@ -16,7 +16,8 @@ source: https://github.com/tensorflow/tensorflow/issues/89110
 framework: both
 outcome: trains_silently
 cause: zero_gradient
-line: 34
+static: false
+line: 35
 variables: [W, b]
 also: [nondifferentiable_op]
 """

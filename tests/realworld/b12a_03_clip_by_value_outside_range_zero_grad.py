@@ -11,7 +11,8 @@ source: https://github.com/tensorflow/tensorflow/issues/44333
 framework: both
 outcome: trains_silently
 cause: zero_gradient
-line: 28
+static: false
+line: 29
 also: [nondifferentiable_op]
 variables: [clipped_x]
 """

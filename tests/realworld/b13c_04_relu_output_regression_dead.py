@@ -11,7 +11,8 @@ source: https://math.techqa.club/are-relu-a-very-bad-choice-as-last-layer-for-re
 framework: both
 outcome: trains_silently
 cause: zero_gradient
-line: 28
+static: false
+line: 29
 variables: [out/kernel, out/bias]
 """
 import os; os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")

@@ -12,7 +12,8 @@ source: https://github.com/tensorflow/tensorflow/issues/28487
 framework: both
 outcome: trains_silently
 cause: zero_gradient
-line: 29
+static: false
+line: 30
 variables: [embedding/embeddings]
 """
 import os; os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")

@@ -13,7 +13,8 @@ source: https://github.com/keras-team/keras/issues/9742
 framework: both
 outcome: trains_silently
 cause: zero_gradient
-line: 58
+static: false
+line: 59
 variables: [dense/kernel, dense/bias, my_layer/kernel, my_layer/bias]
 """
 import os; os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")

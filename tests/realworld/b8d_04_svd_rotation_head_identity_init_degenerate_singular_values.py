@@ -15,7 +15,8 @@ source: https://github.com/tensorflow/tensorflow/issues/17476
 framework: both
 outcome: trains_silently
 cause: zero_gradient
-line: [36, 51, 52, 54]
+static: false
+line: [37, 52, 53, 55]
 variables: [dense/kernel, dense/bias, rotation_params/kernel, rotation_params/bias]
 also: [nonfinite_gradient]
 """

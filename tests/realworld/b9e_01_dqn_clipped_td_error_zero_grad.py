@@ -13,7 +13,8 @@ source: https://exchangetuts.com/loss-clipping-in-tensor-flow-on-deepminds-dqn-1
 framework: both
 outcome: trains_silently
 cause: zero_gradient
-line: 57
+static: false
+line: 58
 variables: [q_hidden, q_out]
 """
 import os; os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")

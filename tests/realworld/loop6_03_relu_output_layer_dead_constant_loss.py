@@ -9,7 +9,8 @@ source: https://community.deeplearning.ai/t/loss-values-do-not-change/324182
 framework: keras3
 outcome: trains_silently
 cause: zero_gradient
-line: 33
+static: false
+line: 34
 variables: [dense, dense_1, dense_2]
 """
 import os; os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")

@@ -15,7 +15,8 @@ source: https://github.com/tensorflow/tensorflow/issues/52175
 framework: both
 outcome: trains_silently
 cause: zero_gradient
-line: [36, 45]
+static: false
+line: [37, 46]
 variables: [W, b]
 """
 import os; os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")

@@ -12,7 +12,8 @@ source: https://github.com/keras-team/keras/issues/18247
 framework: keras3
 outcome: trains_silently
 cause: zero_gradient
-line: 41
+static: false
+line: 42
 variables: [dense, dense_1, dense_2, dense_3, batch_normalization]
 xfail: "the output ReLU is dead in training mode only (BatchNormalization normalises with the batch's statistics); gradtrace's check recomputes in inference mode, to draw no random number and update no statistic, so it can only say that the loss never changed, at the compile line"
 """

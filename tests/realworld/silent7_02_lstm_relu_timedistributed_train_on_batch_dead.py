@@ -11,7 +11,8 @@ source: https://github.com/keras-team/keras/issues/3687
 framework: keras3
 outcome: trains_silently
 cause: zero_gradient
-line: 33
+static: false
+line: 34
 variables: [lstm, lstm_1, time_distributed]
 """
 import os; os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")

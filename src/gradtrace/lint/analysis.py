@@ -20,7 +20,7 @@ Branches merge: a value counts as cut only if it is cut on every path.
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from gradtrace.ast_scopes import walked
 from gradtrace.lint.no_gradient_ops import NO_GRADIENT_FUNCTIONS
@@ -31,9 +31,10 @@ NONDIFFERENTIABLE = {
     "greater", "greater_equal", "less", "less_equal", "categorical", "multinomial",
     "one_hot", "unique", "searchsorted", "bucketize", "logical_and", "logical_or",
     "logical_not", "is_nan", "is_finite", "isnan", "isfinite", "count_nonzero",
+    "argsort",  # the indices of a sort (top_k's indices): integers, no gradient
 }
 NO_GRADIENT_PATH = {"shape", "size", "rank", "zeros_like", "ones_like", "shape_n",
-                    "get_shape"}
+                    "get_shape", "int_shape", "ndim", "count_params"}
 TF_ROOTS = {"tf", "tensorflow", "keras", "ops", "K", "backend", "math", "random", "nn"}
 INTEGER_DTYPES = {"int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
                   "bool"}
@@ -188,8 +189,10 @@ class ModuleFacts:
         # list of them): read while a tape records, they are connected like a model's output
         self.variable_globals: set[str] = _variable_globals(tree)
         self.variable_readers: set[str] = set()  # filled by the checker: functions reading them
+        self.graph_mode = _graph_mode(nodes)
         self.depth = 0
-        assigns, calls, constants = [], [], []
+        assigns, calls, constants, variable_lists = [], [], [], []
+        self.dtype_aliases = dtype_aliases(tree)
         for node in nodes:  # one pass, dispatching on the exact node type
             kind = type(node)
             if kind is ast.Call:
@@ -198,6 +201,8 @@ class ModuleFacts:
                 value_kind = type(node.value)
                 if value_kind is ast.Call:
                     assigns.append(node)
+                elif value_kind is ast.List or value_kind is ast.Tuple:
+                    variable_lists.append(node)
                 elif value_kind is ast.Constant:
                     constants.append(node)  # `x.trainable = False`, `environ[...] = "1"`
             elif kind is ast.ClassDef:
@@ -220,22 +225,39 @@ class ModuleFacts:
         self.keras_stated = self.legacy_keras
         self.model_factories: set[str] = set()
         self.model_factories = _model_factories(tree, self, assigns)
+        # instances of the module's own callable tf.Module subclasses: calling one is a
+        # forward pass through its variables
+        self.callable_modules = {n.name for n in nodes if type(n) is ast.ClassDef and any(
+            dotted(b) in ("tf.Module", "tensorflow.Module") for b in n.bases)
+            and _method(n, "__call__") is not None}
+        self.module_instances: set[str] = set()
         for node in assigns:
             self._assignment(node, node.value, dotted(node.value.func))
         for node in calls:
             self._call(node, dotted(node.func))
+        for node in variable_lists:
+            self._variable_list(node)
 
     def _assignment(self, node: ast.Assign, call: ast.Call, callee: str) -> None:
         if self.constructs_model(call, callee):
             self.models.update(_target_names(node.targets))
+        elif callee in self.callable_modules:
+            self.module_instances.update(_target_names(node.targets))
         if "variable" in callee.rsplit(".", 1)[-1].lower() and _trainable(call):
             for name in _target_names(node.targets):
                 self.trainable_variables[name] = node.lineno
         if callee in ("tf.Variable", "tensorflow.Variable"):
             for name in _target_names(node.targets):
                 self.variables[name] = node.lineno
-                if _integer_initial_value(call):
+                if _integer_initial_value(call, self.dtype_aliases):
                     self.integer_variables[name] = node.lineno
+
+    def _variable_list(self, node: ast.Assign) -> None:
+        """`params = [tf.Variable(1), tf.Variable(2)]`: a list holding integer variables."""
+        if any(type(e) is ast.Call and dotted(e.func) in ("tf.Variable", "tensorflow.Variable")
+               and _integer_initial_value(e, self.dtype_aliases) for e in node.value.elts):
+            for name in _target_names(node.targets):
+                self.integer_variables[name] = node.lineno
 
     def _call(self, node: ast.Call, callee: str) -> None:
         last = callee.rsplit(".", 1)[-1]
@@ -349,21 +371,37 @@ def _trainable(call: ast.Call) -> bool:
                    and k.value.value is False for k in call.keywords)
 
 
-def integer_dtype(call: ast.Call) -> bool:
-    """The call's `dtype=` keyword names an integer (or boolean) dtype."""
+def integer_dtype(call: ast.Call, aliases: dict | None = None) -> bool:
+    """The call's `dtype=` keyword names an integer (or boolean) dtype, itself or through
+    a module-level name (`variable_dtype = tf.int32`)."""
     for keyword in call.keywords:
         if keyword.arg == "dtype":
             text = keyword.value.value if isinstance(keyword.value, ast.Constant) \
                 else dotted(keyword.value)
+            text = (aliases or {}).get(text, text)
             return isinstance(text, str) and text.rsplit(".", 1)[-1] in INTEGER_DTYPES
     return False
 
 
-def _integer_initial_value(call: ast.Call) -> bool:
+def dtype_aliases(tree: ast.Module) -> dict[str, str]:
+    """Module-level names bound to a dtype: `variable_dtype = tf.int32` (or "int32")."""
+    aliases = {}
+    for statement in tree.body:
+        if type(statement) is ast.Assign and len(statement.targets) == 1 and \
+                type(statement.targets[0]) is ast.Name:
+            value = statement.value
+            text = value.value if type(value) is ast.Constant else dotted(value)
+            if isinstance(text, str) and text.rsplit(".", 1)[-1] in INTEGER_DTYPES | {
+                    "float16", "float32", "float64", "bfloat16"}:
+                aliases[statement.targets[0].id] = text
+    return aliases
+
+
+def _integer_initial_value(call: ast.Call, aliases: dict | None = None) -> bool:
     if not _trainable(call):
         return False
     if any(keyword.arg == "dtype" for keyword in call.keywords):
-        return integer_dtype(call)
+        return integer_dtype(call, aliases)
     value = call.args[0] if call.args else None
     return isinstance(value, ast.Constant) and type(value.value) is int
 
@@ -423,8 +461,9 @@ class FunctionAnalyzer:
                         "flows back through it.", cut.col)
         elif taint.unrecorded is not None and not taint.raw:
             self.report("GT107", taint.unrecorded,
-                        "The forward pass ran here, while no tape recorded, and the loss "
-                        "uses only its result: the tape has nothing to differentiate.")
+                        "This is computed here from the model or its variables while no tape "
+                        "records, and the loss uses only this result: to the tape it is a "
+                        "constant, so the tape has nothing to differentiate.")
 
     # ----------------------------------------------------------------- statements
     def run(self, body: list[ast.stmt]) -> None:
@@ -535,6 +574,11 @@ class FunctionAnalyzer:
             self.report_sink(taint, "the model's output before this loss function returns")
         elif self.scope.kind == "layer_call" and taint.cuts and not taint.recorded:
             self.report_sink(taint, "this layer's output from its inputs and weights")
+        elif self.scope.kind == "layer_call" and taint.inputs_only and any(
+                c.rule == "GT112" for c in taint.cuts):
+            # the output reaches its inputs, and its own weights only through an assignment
+            self.report_sink(Taint(cuts=tuple(c for c in taint.cuts if c.rule == "GT112")),
+                             "this layer's weights from its output")
 
     def stmt_With(self, node: ast.With) -> None:
         scope = self.scope
@@ -579,10 +623,25 @@ class FunctionAnalyzer:
         taint = self.scope.env.get(node.id, CLEAN)
         # a module's raw variable, unless this scope binds the name or assigned it a value
         # (`v.assign(model(x))` leaves what was assigned, cut)
-        if taint is CLEAN and node.id in self.facts.variable_globals and self.records() and (
-                self.scope.kind == "module" or node.id not in self.scope.env):
-            return Taint(raw=True)
+        if taint is CLEAN and node.id in self.facts.variable_globals and (
+                node.id not in self.scope.env if self.scope.kind != "module"
+                else _holds_variable(self.scope.assigned.get(node.id))):
+            return Taint(raw=True)  # the variable itself: `read` says when its value is read
         return taint
+
+    def read(self, taint: Taint, node: ast.AST) -> Taint:
+        """An operation on a module's raw variables: while no tape records, its result is a
+        constant to a tape opened afterwards (in graph-mode TF1 code there is no tape)."""
+        if taint.raw and not self.records() and not self.facts.graph_mode:
+            return replace(taint, raw=False, unrecorded=node.lineno if taint.unrecorded is None
+                           else taint.unrecorded)
+        return taint
+
+    def ev_BinOp(self, node: ast.BinOp) -> Taint:
+        return self.read(self.ev(node.left) | self.ev(node.right), node)
+
+    def ev_UnaryOp(self, node: ast.UnaryOp) -> Taint:
+        return self.read(self.ev(node.operand), node)
 
     def records(self) -> bool:
         """Whether what this code computes is recorded for the gradient."""
@@ -616,6 +675,10 @@ class FunctionAnalyzer:
                 self.captured_symbolic(node, f"self.{node.attr}", line)
         if node.attr in ("shape", "dtype", "ndim", "name", "device"):
             return CLEAN
+        written = self.scope.env.get(_written_variable(node) or "")
+        if written is not None and isinstance(node.value, ast.Name):  # `self.canvas` assigned
+            return written | (Taint(recorded=True) if node.attr in self.scope.weight_attrs
+                              else CLEAN)
         if isinstance(node.value, ast.Name) and node.value.id == "self" \
                 and node.attr in self.scope.weight_attrs:
             return Taint(recorded=True)
@@ -673,20 +736,26 @@ class FunctionAnalyzer:
                     self.report("GT102", node, f"{name}() inside the tape returns NumPy: "
                                 "the tape cannot connect its result to the model's weights.")
                 return CLEAN
-            if last == "assign" and self.scope.recording and args.connected \
-                    and isinstance(node.func.value, ast.Name):
-                self.scope.env[node.func.value.id] = self.cut(args, node, "GT112",
-                                                              f"{name}()")
-                return CLEAN
+            written = _written_variable(node.func.value)
+            if last in ASSIGNMENTS and self.records() and args.connected and written:
+                return self.assignment(written, args, node, name)
             if last == "watch" and node.args:
                 for block in self.scope.tapes.values():
                     block.watched.update(n.id for n in ast.walk(node.args[0])
                                          if isinstance(n, ast.Name))
+            if last == "minimize" and _is_optimizer(node.func.value, node):
+                self.minimized(node)
+                return CLEAN
             if last == "gradient" and len(node.args) >= 1 and self._is_tape(node.func.value):
                 self.gradient_call(node)
                 return CLEAN
             if root not in TF_ROOTS and root not in NUMPY_MODULES:
                 args = args | receiver
+        if root in TF_ROOTS and last in ASSIGNMENTS and ".compat.v1." in f".{name}." and \
+                len(node.args) >= 3 and self.records() and positional[2].connected:
+            written = _written_variable(node.args[0])  # scatter_update(ref, indices, updates)
+            if written:
+                return self.assignment(written, positional[2], node, name)
         if root in NUMPY_MODULES:
             return self.conversion(args, node, f"{name}()")
         if name in ("float", "int"):
@@ -709,6 +778,8 @@ class FunctionAnalyzer:
             if last == "Variable" and (self.scope.in_tape or self.scope.kind == "train_step"):
                 self.report("GT109", node, "A tf.Variable created inside the training step is "
                             "not among the variables the gradient is asked for.")
+                return args
+            return self.read(args, node)
         return args
 
     # ------------------------------------------------------ calls across functions
@@ -721,9 +792,9 @@ class FunctionAnalyzer:
         if isinstance(func, ast.Call) and args.symbolic:  # Dense(4)(x), Lambda(f)(x)
             self.layer_inputs(node, positional)
             return self.apply_layer(func, positional, named, args)
-        reads_variables = isinstance(func, ast.Name) and \
-            func.id in self.facts.variable_readers and self.records()
-        if not (args.connected or args.cuts or reads_variables):
+        reads_variables = isinstance(func, ast.Name) and func.id in self.facts.variable_readers
+        given_model = any(self.is_model(a) for a in node.args)  # `loss_fn(model, x, y)`
+        if not (args.connected or args.cuts or reads_variables or given_model):
             return None  # nothing flows in: the callee's own reads are not followed
         if isinstance(func, ast.Name) and func.id in self.facts.functions:
             return self.summary(self.facts.functions[func.id], node.args, positional, named)
@@ -767,14 +838,24 @@ class FunctionAnalyzer:
                 self.report_sink(taint, f"the model's graph before the layer at line "
                                  f"{node.lineno}")
 
+    def closure(self, function: ast.FunctionDef) -> dict:
+        """What the names a function reads from this scope hold here."""
+        stores = {a.arg for a in ast.walk(function.args) if isinstance(a, ast.arg)} | {
+            n.id for n in ast.walk(function) if isinstance(n, ast.Name)
+            and not isinstance(n.ctx, ast.Load)}
+        return {n.id: self.scope.env[n.id] for n in ast.walk(function)
+                if isinstance(n, ast.Name) and n.id in self.scope.env and n.id not in stores}
+
     def summary(self, definition, arg_nodes: list, positional: list, named: dict,
-                owner: ast.ClassDef | None = None, kind: str = "function") -> Taint:
-        """What `definition` returns when called with arguments holding these taints,
-        read in the caller's recording state. Reports made while reading it are the
-        callee's own lines."""
+                owner: ast.ClassDef | None = None, kind: str = "function",
+                closure: dict | None = None) -> Taint:
+        """What `definition` returns when called with arguments holding these taints (and
+        free names holding `closure`), read in the caller's recording state. Reports made
+        while reading it are the callee's own lines."""
         facts = self.facts
+        closure = closure or {}
         key = (id(definition), tuple(positional), tuple(sorted(named.items())),
-               self.scope.recording, self.scope.traced, kind)
+               self.scope.recording, self.scope.traced, kind, tuple(sorted(closure.items())))
         if key in facts.summaries:
             return facts.summaries[key]
         fallback = CLEAN
@@ -790,6 +871,7 @@ class FunctionAnalyzer:
         scope = Scope(getattr(definition, "name", "<lambda>"), kind, self.scope.traced,
                       weights, models, owner=owner)
         scope.recording, scope.in_tape = self.scope.recording, self.scope.in_tape
+        scope.env.update(closure)
         for param, taint in zip(params, positional):
             scope.env[param] = taint
         for param, node in zip(params, arg_nodes):
@@ -826,6 +908,7 @@ class FunctionAnalyzer:
 
     def is_model_call(self, node: ast.Call, name: str) -> bool:
         if isinstance(node.func, ast.Name) and (node.func.id in self.facts.models or (
+                node.func.id in self.facts.module_instances) or (
                 node.func.id == "self" and self.scope.kind == "train_step")
                 or node.func.id in self.scope.model_names):
             return True
@@ -860,8 +943,80 @@ class FunctionAnalyzer:
     def _is_tape(self, node: ast.AST) -> bool:
         return isinstance(node, ast.Name) and node.id in self.scope.tapes
 
+    def assignment(self, written: str, values: Taint, node: ast.Call, name: str) -> Taint:
+        """Values written into a variable: what reads the variable back gets them cut."""
+        if values.inputs_only:  # statistics of the inputs (a moving mean): nothing trains
+            self.scope.env[written] = CLEAN
+            return CLEAN
+        cut = self.cut(values, node, "GT112", f"{name}()")
+        self.scope.env[written] = cut
+        return cut
+
+    def minimized(self, node: ast.Call) -> None:
+        """`optimizer.minimize(loss, var_list)`: the loss function runs under the
+        optimizer's own tape; a value it only returns, or a tensor given instead of a
+        function, was computed before that tape opened."""
+        loss = node.args[0] if node.args else next(
+            (k.value for k in node.keywords if k.arg == "loss"), None)
+        var_list = node.args[1] if len(node.args) > 1 else next(
+            (k.value for k in node.keywords if k.arg == "var_list"), None)
+        if self.integer_sources(_source_names(var_list)):
+            return
+        function = loss
+        if isinstance(loss, ast.Name):
+            function = self.facts.functions.get(loss.id) or self.scope.assigned.get(loss.id)
+        if isinstance(function, (ast.Lambda, ast.FunctionDef)):
+            saved = self.scope.recording
+            self.scope.recording = True
+            try:
+                if isinstance(function, ast.Lambda):
+                    taint = self.ev(function.body)  # its free names are this scope's
+                else:
+                    taint = self.summary(function, [], [], {}, closure=self.closure(function))
+            finally:
+                self.scope.recording = saved
+            found = len(self.out)
+            self.report_sink(taint, "the loss that minimize() differentiates")
+            for diagnostic in self.out[found:]:
+                if diagnostic.rule == "GT107":
+                    diagnostic.variant = "loss_callable"
+            return
+        taint = self.ev(loss)
+        if taint.unrecorded is not None and not taint.recorded and not self.facts.graph_mode \
+                and not any(
+                k.arg == "tape" for k in node.keywords):
+            self.report("GT107", node, "minimize() is given a loss already computed, while no "
+                        "tape recorded, instead of a function that computes it: the optimizer "
+                        "has nothing to differentiate.")
+            self.out[-1].variant = "loss_callable"
+
+    def integer_sources(self, names: list[str]) -> bool:
+        """One finding for the integer variables among the sources, at the first one made."""
+        integers = [n for n in names if n in self.facts.integer_variables]
+        if not integers:
+            return False
+        listed = ", ".join(f"`{n}`" for n in integers)
+        if len(integers) > 1:
+            verb = "are integer variables"
+        elif integers[0] in self.facts.variables:
+            verb = "is an integer variable"
+        else:
+            verb = "holds integer variables"  # a list of them
+        self.report("GT114", min(self.facts.integer_variables[n] for n in integers),
+                    f"{listed} {verb}: "
+                    "gradients exist only for floating-point ones. Give the initial value a "
+                    "float dtype (`tf.Variable(1.0)`, `dtype=tf.float32`).")
+        self.out[-1].names = integers
+        return True
+
     def gradient_call(self, node: ast.Call) -> None:
         target = self.ev(node.args[0])
+        if not self.scope.recording and target.recorded and _computes(node.args[0]):
+            self.report("GT107", node.args[0], "The gradient's target is computed here, in the "
+                        "`tape.gradient` call, after the tape stopped recording: this new "
+                        "tensor has no recorded history, so its gradient is None. Compute it "
+                        "inside the `with tf.GradientTape()` block.")
+            return
         self.report_sink(target, "the model's output before the loss given to tape.gradient")
         if target.stale_losses is not None:
             self.report("GT107", target.stale_losses,
@@ -883,11 +1038,8 @@ class FunctionAnalyzer:
                             f"here leaves {owner}.trainable_variables empty: the gradient is "
                             "asked for nothing.")
                 return
-        for name in names:
-            if name in self.facts.integer_variables:
-                self.report("GT114", self.facts.integer_variables[name], f"`{name}` is an "
-                            "integer variable: gradients exist only for floating-point ones.")
-                return
+        if self.integer_sources(names):
+            return
         for name, line in self.scope.created.items():
             if name not in names and name not in source_text and self.mentions(node.args[0], name):
                 self.report("GT109", line, f"`{name}` is a tf.Variable created in this "
@@ -905,6 +1057,58 @@ class FunctionAnalyzer:
                             f"`{name}`, a tensor, not a variable, and this tape never "
                             f"watches it: add `tape.watch({name})` inside the tape.")
                 return
+
+
+ASSIGNMENTS = {"assign", "assign_add", "assign_sub", "scatter_update", "scatter_nd_update",
+               "scatter_add", "scatter_sub", "scatter_nd_add", "scatter_nd_sub",
+               "scatter_max", "scatter_min", "scatter_mul", "scatter_div"}
+
+
+def _written_variable(target: ast.AST) -> str:
+    """The variable an assignment writes, as the analysis keys it: `v`, `self.canvas`
+    (also through a slice: `self.canvas[i, :].assign(...)`); "" for anything else."""
+    while isinstance(target, ast.Subscript):
+        target = target.value
+    if isinstance(target, ast.Name):
+        return target.id
+    if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and \
+            target.value.id == "self":
+        return f"self.{target.attr}"
+    return ""
+
+
+def _holds_variable(value: ast.AST | None) -> bool:
+    """A module-level name last assigned a tf.Variable (or never assigned in this pass)."""
+    return value is None or any(isinstance(n, ast.Call) and dotted(n.func).endswith("Variable")
+                                for n in ast.walk(value))
+
+
+GRAPH_MODE_SIGNS = {"Session", "InteractiveSession", "disable_eager_execution",
+                    "disable_v2_behavior", "placeholder", "Estimator", "EstimatorSpec",
+                    "MonitoredTrainingSession", "get_global_step", "as_default"}
+
+
+def _graph_mode(nodes) -> bool:
+    """TF1 graph code (sessions, placeholders, estimators): a loss tensor is a graph node
+    that `minimize` differentiates, and no tape is involved."""
+    return any((type(n) is ast.Attribute and n.attr in GRAPH_MODE_SIGNS) or (
+        type(n) is ast.Name and n.id in GRAPH_MODE_SIGNS) for n in nodes)
+
+
+def _is_optimizer(receiver: ast.AST, call: ast.Call) -> bool:
+    """A Keras or TensorFlow optimizer's `minimize` (not `scipy.optimize.minimize`)."""
+    text = dotted(receiver)
+    if text.split(".", 1)[0] in ("scipy", "optimize", "sp"):
+        return False
+    return "opt" in text.lower() or "Optimizer" in text or any(
+        k.arg == "var_list" for k in call.keywords)
+
+
+def _computes(target: ast.AST) -> bool:
+    """An expression that makes a new tensor (`-loss`, `a + b`, `tf.reduce_mean(l)`)."""
+    if isinstance(target, (ast.BinOp, ast.UnaryOp)):
+        return True
+    return isinstance(target, ast.Call) and dotted(target.func).split(".", 1)[0] in TF_ROOTS
 
 
 def _merged(before: dict, one: dict, other: dict) -> dict:

@@ -158,8 +158,8 @@ def _scope_for(node, owner: ast.ClassDef | None, facts: ModuleFacts, attributes)
     # A metric has a loss's signature; only what compile() takes as a loss, or what is
     # named a loss, is read as one.
     # A pure NumPy function (a reference implementation, a metric) is not a loss either.
-    if node.name not in facts.numpy_helpers and (
-            node.name in facts.losses or "loss" in node.name.lower()) and _uses_tensorflow(node):
+    if node.name not in facts.numpy_helpers and (node.name in facts.losses or (
+            "loss" in node.name.lower() and _uses_tensorflow(node))):
         predictions = [p for p in params if p in PREDICTION_NAMES]
         if not predictions and node.name in facts.losses and len(params) >= 2:
             predictions = [params[1]]  # compile() calls loss(y_true, y_pred)
@@ -233,7 +233,7 @@ def _check_layer_class(cls: ast.ClassDef, facts: ModuleFacts, out: list[Diagnost
         out.append(Diagnostic("GT110", init.lineno, init.col_offset, "__init__",
                               f"{cls.name}.__init__ never calls super().__init__(): Keras "
                               "fails before any gradient exists."))
-    _check_integer_weights(cls, out)
+    _check_integer_weights(cls, facts.dtype_aliases, out)
     if facts.legacy_keras:
         return
     assigned = _assigned_attributes(cls)
@@ -255,13 +255,13 @@ def _check_layer_class(cls: ast.ClassDef, facts: ModuleFacts, out: list[Diagnost
                             "keras = \"2\"`.)")))
 
 
-def _check_integer_weights(cls: ast.ClassDef, out: list[Diagnostic]) -> None:
+def _check_integer_weights(cls: ast.ClassDef, aliases: dict, out: list[Diagnostic]) -> None:
     """`self.add_weight(..., dtype="int32")` left trainable: Keras lists it among the
     trainable variables, and an integer variable never gets a gradient."""
     for node in walked(cls):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
                 node.func.attr in ("add_weight", "add_variable") and \
-                dotted(node.func.value) == "self" and _trainable(node) and integer_dtype(node):
+                dotted(node.func.value) == "self" and _trainable(node) and integer_dtype(node, aliases):
             out.append(Diagnostic(
                 "GT114", node.lineno, node.col_offset, cls.name,
                 f"This weight of {cls.name} has an integer dtype and is left trainable: "

@@ -61,7 +61,12 @@ RULES = {rule.code: rule for rule in [
          "layer's weights in its `build()` or `__init__` (`self.kernel = self.kernel * "
          "self.mask`, `self.p = sigmoid(self.p_logit)`), stored on `self` and read by `call()` "
          "or the methods it runs (for a subclass of a built-in layer, the parent's `call()` "
-         "reads `kernel`, `bias`...): computed once, it is a constant to every tape."),
+         "reads `kernel`, `bias`...): computed once, it is a constant to every tape; a "
+         "value computed from a module's raw `tf.Variable`s (or an instance of the module's "
+         "own `tf.Module`) before the tape, when the loss uses only it; "
+         "`optimizer.minimize(loss_fn)` where `loss_fn` only returns such a value, or "
+         "`minimize(loss_tensor)` in eager code (no `Session`, no `tape=`); and "
+         "`tape.gradient(-loss, ...)` (an operation in the target) after the tape closed."),
     Rule("GT108", "unwatched_tensor",
          "`tape.gradient(target, x)` where `x` is a tensor made in the code (`tf.constant`, "
          "`tf.convert_to_tensor`, `tf.random.*`, NumPy) and never `tape.watch(x)`-ed; a "
@@ -92,9 +97,10 @@ RULES = {rule.code: rule for rule in [
          "between (its train step was built with them frozen and is reused), and layers "
          "unfrozen by a Callback during `fit`."),
     Rule("GT114", "integer_variable",
-         "A `tf.Variable` created with an integer value or dtype and passed to "
-         "`tape.gradient` as a source; a Keras layer's `self.add_weight(...)` (or "
-         "`add_variable`) with an integer dtype and not `trainable=False`."),
+         "A `tf.Variable` created with an integer value or dtype (or a list of them) and "
+         "passed to `tape.gradient` as a source or to `minimize(..., var_list)`; a Keras "
+         "layer's `self.add_weight(...)` (or `add_variable`) with an integer dtype and not "
+         "`trainable=False`; a dtype given through a module-level name counts too."),
     Rule("GT115", "zero_gradient",
          "`compile(loss=\"categorical_crossentropy\")` on a Sequential model whose last layer "
          "is `Dense(1)`: the cross-entropy over one class is constant; a softmax over one "
@@ -114,8 +120,12 @@ RULES = {rule.code: rule for rule in [
          "or the module's own Model subclass, not yet called, built or fitted), when `params` "
          "is given to `tape.gradient` or zipped into `apply_gradients`: the list is empty."),
     Rule("GT112", "variable_assign",
-         "`var.assign(...)` of a model's output inside a `GradientTape` block, when the loss "
-         "then reads `var`."),
+         "`var.assign(...)` (or `assign_add`, `scatter_update`, `scatter_sub`..., the "
+         "variable's methods and `tf.compat.v1.scatter_*`) of a model's output or of the "
+         "variables inside a `GradientTape` block or a layer's `call()`, when the loss then "
+         "reads `var` (a slice `self.canvas[i].assign(...)` too); and a layer whose output "
+         "reaches its own weights or sublayers only through such an assigned buffer. A "
+         "buffer assigned the inputs' statistics (a moving mean) is not reported."),
 ]}
 
 RULES_BY_CAUSE: dict[str, list[Rule]] = {}
