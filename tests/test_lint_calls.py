@@ -247,3 +247,22 @@ def test_argsort_of_the_prediction_in_a_loss_is_a_cut():
         model = tf.keras.Sequential([tf.keras.layers.Dense(4)])
         model.compile(optimizer="adam", loss=rank_loss)
     """) == [("GT103", 5)]
+
+
+def test_get_value_of_the_labels_in_a_compiled_loss_fails_because_they_are_symbolic():
+    code = """
+        import numpy as np
+        import tensorflow as tf
+        from tensorflow.keras import backend as K
+
+        def weighted(y_true, y_pred):
+            yy = K.get_value(y_true)
+            weights = np.where(yy > 0.5, 5.0, 0.5).astype("float32")
+            return K.mean(weights * K.square(y_true - y_pred))
+
+        model = tf.keras.Sequential([tf.keras.layers.Dense(3)])
+        model.compile(optimizer="adam", loss=weighted)
+    """
+    assert lint(code) == [("GT101", 7)]
+    # the same function called eagerly on arrays, never given to compile: no finding
+    assert lint(code.replace('loss=weighted', 'loss="mse"')) == []

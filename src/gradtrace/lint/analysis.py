@@ -731,6 +731,8 @@ class FunctionAnalyzer:
                 return CLEAN
             if last == "numpy" and not node.args:
                 return self.conversion(receiver, node, ".numpy()")
+            if name.endswith(EAGER_CONVERSIONS) and root in ("K", "backend", "keras", "tf"):
+                return self.conversion(args, node, f"{name}()")
             if last in ("predict", "predict_on_batch") and self.is_model(node.func.value):
                 if self.scope.in_tape or self.scope.kind == "train_step":
                     self.report("GT102", node, f"{name}() inside the tape returns NumPy: "
@@ -895,10 +897,20 @@ class FunctionAnalyzer:
 
     def conversion(self, taint: Taint, node: ast.Call, what: str) -> Taint:
         computing_loss = self.scope.kind == "loss" or self.scope.in_tape
-        if taint.recorded and self.scope.traced and computing_loss and what == ".numpy()":
+        eager_only = what == ".numpy()" or what.removesuffix("()").endswith(EAGER_CONVERSIONS)
+        if taint.recorded and self.scope.traced and computing_loss and eager_only:
             self.report("GT101", node, f"{what} of a value computed from the model, in code "
                         "that TensorFlow traces: the value is symbolic, and even where it "
                         "converts, the gradient cannot follow.")
+        elif self.scope.kind == "loss" and self.scope.traced and eager_only and any(
+                isinstance(n, ast.Name) and n.id in self.scope.local_names
+                for n in ast.walk(node)):
+            # `K.get_value(y_true)` in a compiled loss: the labels are symbolic there too
+            self.report("GT101", node, f"{what} of a tensor of this loss, which Keras "
+                        "traces into a graph: the tensor is symbolic and holds no values, so "
+                        "the conversion fails. Compute with tensor ops instead "
+                        "(`tf.where(y_true > 0.5, 5.0, 0.5)`, `tf.shape(y_true)[0]`).")
+            return CLEAN
         return self.cut(taint, node, "GT101", what)
 
     def forward_pass(self, node: ast.Call) -> Taint:
@@ -1059,6 +1071,8 @@ class FunctionAnalyzer:
                 return
 
 
+EAGER_CONVERSIONS = ("backend.get_value", "backend.eval", "backend.batch_get_value",
+                     "K.get_value", "K.eval", "K.batch_get_value")  # NumPy out, eager only
 ASSIGNMENTS = {"assign", "assign_add", "assign_sub", "scatter_update", "scatter_nd_update",
                "scatter_add", "scatter_sub", "scatter_nd_add", "scatter_nd_sub",
                "scatter_max", "scatter_min", "scatter_mul", "scatter_div"}
